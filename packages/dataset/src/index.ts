@@ -1,0 +1,2 @@
+// The public surface of @contextframe/dataset.
+export const PACKAGE = '@contextframe/dataset';
