@@ -3,6 +3,7 @@
 /** Every code a dataset error can carry. Codes are part of the public contract: agents branch on them. */
 export type DatasetErrorCode =
   | 'FILTER_SYNTAX'
+  | 'FILTER_TYPE'
   | 'UNKNOWN_FIELD'
   | 'INVALID_ARGUMENT'
   | 'INVALID_RECORD'

@@ -13,11 +13,62 @@ export type { FrameRecord, JsonObject, JsonValue, NewRecord, RecordField, Record
 export { tokenize } from './text/tokenize.js';
 
 // filter language
+export { compileFilter } from './filter/compile.js';
+export { MAX_FILTER_LENGTH } from './filter/lexer.js';
+export { MAX_FILTER_DEPTH, parseFilter } from './filter/parser.js';
+export type {
+  AndNode,
+  BetweenNode,
+  ColumnField,
+  CompareNode,
+  ComparisonOperator,
+  ContainsNode,
+  FieldRef,
+  FilterNode,
+  InNode,
+  IsNullNode,
+  LikeNode,
+  Literal,
+  MetadataField,
+  NotNode,
+  OrNode,
+} from './filter/ast.js';
+export type { CompileFilterOptions } from './filter/compile.js';
+export type { FilterErrorData } from './filter/filter-error.js';
 
 // store
+export { FrameDataset } from './frame-dataset.js';
+export { SCHEMA_VERSION } from './schema.js';
+export { DatasetReader, ORDERABLE_FIELDS } from './store/dataset-reader.js';
+export { DatasetTransaction } from './store/dataset-transaction.js';
+export type { OpenOptions, TransactionOptions } from './frame-dataset.js';
+export type {
+  CollectionInfo,
+  DatasetStats,
+  EmbeddingInfo,
+  GetOptions,
+  OrderableField,
+  OrderBy,
+  QueryOptions,
+  ScanOptions,
+} from './store/dataset-reader.js';
+export type { DeleteResult, RecordUpdate, UpdateResult, UpsertResult, WriteOptions } from './store/dataset-transaction.js';
 
 // search
 
 // embedders
+export { CachedEmbedder } from './embedding/cached-embedder.js';
+export { contentHash } from './embedding/content-hash.js';
+export { HashEmbedder } from './embedding/hash-embedder.js';
+export { LruEmbeddingCache } from './embedding/lru-embedding-cache.js';
+export { OpenAIEmbedder } from './embedding/openai-embedder.js';
+export type { CachedEmbedderOptions } from './embedding/cached-embedder.js';
+export type { EmbedOptions, EmbeddedBatch, Embedder } from './embedding/embedder.js';
+export type { EmbeddingCacheEntry, EmbeddingCacheStore } from './embedding/embedding-cache-store.js';
+export type { HashEmbedderOptions } from './embedding/hash-embedder.js';
+export type { LruEmbeddingCacheOptions } from './embedding/lru-embedding-cache.js';
+export type { OpenAIEmbedderOptions } from './embedding/openai-embedder.js';
 
 // chunking
+export { chunkText } from './chunking/chunk-text.js';
+export type { ChunkOptions, TextChunk } from './chunking/chunk-text.js';

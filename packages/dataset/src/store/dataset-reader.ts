@@ -1,0 +1,279 @@
+// Read operations on one connection: shared by FrameDataset (auto-commit reads) and transactions.
+import { type DuckDBConnection, listValue } from '@duckdb/node-api';
+import { DatasetError } from '../errors.js';
+import { compileFilter } from '../filter/compile.js';
+import type { FrameRecord } from '../record.js';
+import { DOCUMENTS_TABLE, META_TABLE } from '../schema.js';
+import { SqlParams } from '../sql/params.js';
+import { normalizeUuid, type StoredRow, toFrameRecord } from './record-codec.js';
+import { decodeRow, selectColumns } from './row-io.js';
+
+/** Fields a query may be ordered by. */
+export const ORDERABLE_FIELDS = [
+  'uuid', 'collection', 'title', 'content', 'context', 'record_type', 'parent_id', 'chunk_index',
+  'source_type', 'source_uri', 'content_hash', 'created_at', 'updated_at',
+] as const;
+export type OrderableField = (typeof ORDERABLE_FIELDS)[number];
+
+/** One ordering term; ties are always broken by uuid so results are deterministic. */
+export interface OrderBy {
+  readonly field: OrderableField;
+  readonly direction?: 'asc' | 'desc';
+}
+
+export interface QueryOptions {
+  /** A filter in contextframe's filter language; empty or absent means every record. */
+  readonly filter?: string | null;
+  readonly limit?: number;
+  readonly offset?: number;
+  readonly orderBy?: readonly OrderBy[];
+  /** Include `embedding` in the results (off by default: vectors are large). */
+  readonly includeEmbedding?: boolean;
+}
+
+export interface GetOptions {
+  /** Include `embedding` (on by default for gets). */
+  readonly includeEmbedding?: boolean;
+  /** Also return the chunks whose `parent_id` is one of the ids, after their documents. */
+  readonly includeChunks?: boolean;
+}
+
+export interface ScanOptions {
+  readonly filter?: string | null;
+  readonly includeEmbedding?: boolean;
+  /** Records per yielded batch (default 1,000). */
+  readonly batchSize?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Per-collection counts. `collection` is null for records without one. */
+export interface CollectionInfo {
+  readonly collection: string | null;
+  readonly documents: number;
+  readonly chunks: number;
+  readonly records: number;
+}
+
+/** What a dataset holds. */
+export interface DatasetStats {
+  readonly records: number;
+  readonly documents: number;
+  readonly chunks: number;
+  readonly with_embeddings: number;
+  readonly collections: number;
+  readonly embedding: EmbeddingInfo | null;
+  readonly schema_version: number;
+}
+
+/** The embedding model and dimension a dataset's vectors were written with. */
+export interface EmbeddingInfo {
+  readonly model: string | null;
+  readonly dimensions: number;
+}
+
+/** State the dataset shares with every reader: what the embedding column looks like. */
+export interface EmbeddingState {
+  info: EmbeddingInfo | null;
+}
+
+const MAX_LIMIT = 1_000_000;
+
+function checkCount(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 0 || value > MAX_LIMIT) {
+    throw new DatasetError('INVALID_ARGUMENT', `${name} must be an integer from 0 to ${MAX_LIMIT}, got ${value}`);
+  }
+  return value;
+}
+
+/** Reads records through one connection. Every user value reaches SQL as a parameter. */
+export class DatasetReader {
+  protected readonly connection: DuckDBConnection;
+  protected readonly embedding: EmbeddingState;
+
+  constructor(connection: DuckDBConnection, embedding: EmbeddingState) {
+    this.connection = connection;
+    this.embedding = embedding;
+  }
+
+  /** Throws when the reader may no longer be used; transactions override it. */
+  protected checkOpen(): void {}
+
+  protected get hasEmbedding(): boolean {
+    return this.embedding.info !== null;
+  }
+
+  protected where(filter: string | null | undefined, params: SqlParams, alias = ''): string {
+    return compileFilter(filter ?? null, { alias, params, hasEmbedding: this.hasEmbedding });
+  }
+
+  protected async readRows(sql: string, params: SqlParams): Promise<StoredRow[]> {
+    const reader = await this.connection.runAndReadAll(sql, params.values);
+    return reader.getRowObjectsJS().map((row) => decodeRow(row));
+  }
+
+  /** Stored rows for the given ids, in no particular order. */
+  protected async rowsByIds(ids: readonly string[], withEmbedding: boolean): Promise<StoredRow[]> {
+    if (ids.length === 0) return [];
+    const params = new SqlParams();
+    const list = params.add(listValue([...ids]));
+    return this.readRows(
+      `SELECT ${selectColumns('', withEmbedding && this.hasEmbedding)} FROM ${DOCUMENTS_TABLE} WHERE uuid IN (SELECT unnest(${list}))`,
+      params,
+    );
+  }
+
+  /** Records with the given ids, in the order asked; unknown ids are left out. */
+  async get(ids: readonly string[], options: GetOptions = {}): Promise<FrameRecord[]> {
+    this.checkOpen();
+    const wanted = ids.map((id, index) => normalizeUuid(id, index));
+    const withEmbedding = options.includeEmbedding ?? true;
+    const byId = new Map((await this.rowsByIds(wanted, withEmbedding)).map((row) => [row.uuid, row]));
+    const records = [...new Set(wanted)].flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [toFrameRecord(row)] : [];
+    });
+    if (!options.includeChunks || wanted.length === 0) return records;
+    const params = new SqlParams();
+    const list = params.add(listValue(wanted));
+    const chunks = await this.readRows(
+      `SELECT ${selectColumns('', withEmbedding && this.hasEmbedding)} FROM ${DOCUMENTS_TABLE}
+       WHERE parent_id IN (SELECT unnest(${list})) ORDER BY parent_id, chunk_index, uuid`,
+      params,
+    );
+    return [...records, ...chunks.map(toFrameRecord)];
+  }
+
+  /** Which of the ids exist. */
+  async existing(ids: readonly string[]): Promise<Set<string>> {
+    this.checkOpen();
+    if (ids.length === 0) return new Set();
+    const params = new SqlParams();
+    const list = params.add(listValue([...ids]));
+    const reader = await this.connection.runAndReadAll(
+      `SELECT uuid FROM ${DOCUMENTS_TABLE} WHERE uuid IN (SELECT unnest(${list}))`,
+      params.values,
+    );
+    return new Set(reader.getRows().map((row) => row[0] as string));
+  }
+
+  /** Records matching a filter, ordered (by uuid unless told otherwise), paged by limit and offset. */
+  async query(options: QueryOptions = {}): Promise<FrameRecord[]> {
+    this.checkOpen();
+    const params = new SqlParams();
+    const where = this.where(options.filter, params);
+    const limit = checkCount('limit', options.limit, 100);
+    const offset = checkCount('offset', options.offset, 0);
+    const order = [...(options.orderBy ?? []).map(orderTerm), 'uuid ASC'].join(', ');
+    const rows = await this.readRows(
+      `SELECT ${selectColumns('', (options.includeEmbedding ?? false) && this.hasEmbedding)} FROM ${DOCUMENTS_TABLE}
+       WHERE ${where} ORDER BY ${order} LIMIT ${params.add(limit)} OFFSET ${params.add(offset)}`,
+      params,
+    );
+    return rows.map(toFrameRecord);
+  }
+
+  /** The uuids of records matching a filter, in uuid order, at most `limit` of them. */
+  async ids(filter?: string | null, limit = MAX_LIMIT): Promise<string[]> {
+    this.checkOpen();
+    const params = new SqlParams();
+    const where = this.where(filter, params);
+    const reader = await this.connection.runAndReadAll(
+      `SELECT uuid FROM ${DOCUMENTS_TABLE} WHERE ${where} ORDER BY uuid LIMIT ${params.add(checkCount('limit', limit, MAX_LIMIT))}`,
+      params.values,
+    );
+    return reader.getRows().map((row) => row[0] as string);
+  }
+
+  /** How many records match a filter. */
+  async count(filter?: string | null): Promise<number> {
+    this.checkOpen();
+    const params = new SqlParams();
+    const where = this.where(filter, params);
+    const reader = await this.connection.runAndReadAll(`SELECT count(*) FROM ${DOCUMENTS_TABLE} WHERE ${where}`, params.values);
+    return Number(reader.getRows()[0]?.[0] ?? 0);
+  }
+
+  /**
+   * Streams every record matching a filter, in uuid order, in batches of `batchSize`. Memory stays flat
+   * whatever the dataset's size: rows come from DuckDB chunk by chunk.
+   */
+  async *scan(options: ScanOptions = {}): AsyncGenerator<FrameRecord[]> {
+    this.checkOpen();
+    const params = new SqlParams();
+    const where = this.where(options.filter, params);
+    const batchSize = Math.max(1, checkCount('batchSize', options.batchSize, 1000));
+    const result = await this.connection.stream(
+      `SELECT ${selectColumns('', (options.includeEmbedding ?? false) && this.hasEmbedding)} FROM ${DOCUMENTS_TABLE}
+       WHERE ${where} ORDER BY uuid`,
+      params.values,
+    );
+    let batch: FrameRecord[] = [];
+    for await (const rows of result.yieldRowObjectJs()) {
+      options.signal?.throwIfAborted();
+      for (const row of rows) {
+        batch.push(toFrameRecord(decodeRow(row)));
+        if (batch.length >= batchSize) {
+          yield batch;
+          batch = [];
+        }
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+
+  /** Record counts per collection, collections in name order (null first). */
+  async collections(): Promise<CollectionInfo[]> {
+    this.checkOpen();
+    const reader = await this.connection.runAndReadAll(
+      `SELECT collection,
+              count(*) FILTER (WHERE record_type = 'document') AS documents,
+              count(*) FILTER (WHERE record_type = 'chunk') AS chunks,
+              count(*) AS records
+       FROM ${DOCUMENTS_TABLE} GROUP BY collection ORDER BY collection NULLS FIRST`,
+    );
+    return reader.getRowObjectsJS().map((row) => ({
+      collection: row['collection'] as string | null,
+      documents: Number(row['documents']),
+      chunks: Number(row['chunks']),
+      records: Number(row['records']),
+    }));
+  }
+
+  /** Counts of records, documents, chunks, vectors and collections, and the embedding settings. */
+  async stats(): Promise<DatasetStats> {
+    this.checkOpen();
+    const vectors = this.hasEmbedding ? 'count(embedding)' : '0';
+    const reader = await this.connection.runAndReadAll(
+      `SELECT count(*) AS records,
+              count(*) FILTER (WHERE record_type = 'document') AS documents,
+              count(*) FILTER (WHERE record_type = 'chunk') AS chunks,
+              ${vectors} AS with_embeddings,
+              count(DISTINCT collection) AS collections,
+              (SELECT value FROM ${META_TABLE} WHERE key = 'schema_version') AS schema_version
+       FROM ${DOCUMENTS_TABLE}`,
+    );
+    const row = reader.getRowObjectsJS()[0] ?? {};
+    return {
+      records: Number(row['records']),
+      documents: Number(row['documents']),
+      chunks: Number(row['chunks']),
+      with_embeddings: Number(row['with_embeddings']),
+      collections: Number(row['collections']),
+      embedding: this.embedding.info,
+      schema_version: Number(row['schema_version']),
+    };
+  }
+}
+
+function orderTerm(order: OrderBy): string {
+  if (!(ORDERABLE_FIELDS as readonly string[]).includes(order.field)) {
+    throw new DatasetError('INVALID_ARGUMENT', `Cannot order by ${JSON.stringify(order.field)}; use one of ${ORDERABLE_FIELDS.join(', ')}`);
+  }
+  const direction = order.direction ?? 'asc';
+  if (direction !== 'asc' && direction !== 'desc') {
+    throw new DatasetError('INVALID_ARGUMENT', `Order direction must be 'asc' or 'desc', got ${JSON.stringify(direction)}`);
+  }
+  // Both parts are checked against fixed lists above, so they are safe to place in SQL.
+  return `${order.field} ${direction.toUpperCase()} NULLS LAST`;
+}

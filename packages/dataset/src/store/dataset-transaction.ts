@@ -1,0 +1,238 @@
+// Write operations inside one DuckDB transaction; a FrameDataset hands one to each transaction callback.
+import { type DuckDBConnection, listValue } from '@duckdb/node-api';
+import { DatasetError } from '../errors.js';
+import type { NewRecord, RecordPatch } from '../record.js';
+import { DOCUMENTS_TABLE, META_TABLE } from '../schema.js';
+import { SqlParams } from '../sql/params.js';
+import { DatasetReader, type EmbeddingInfo, type EmbeddingState } from './dataset-reader.js';
+import { normalizeUuid, patchStoredRow, type StoredRow, toStoredRow } from './record-codec.js';
+import { appendRows } from './row-io.js';
+
+/** Options for writes that may carry vectors. */
+export interface WriteOptions {
+  /** The id of the model that produced the vectors; checked against the one the dataset remembers. */
+  readonly embeddingModel?: string;
+}
+
+/** Work that must happen in the same transaction as every write: the text index keeps itself current here. */
+export interface WriteHooks {
+  afterInsert(connection: DuckDBConnection, rows: readonly StoredRow[]): Promise<void>;
+  beforeDelete(connection: DuckDBConnection, uuids: readonly string[]): Promise<void>;
+}
+
+/** One patch of an update: which record, and what changes. */
+export interface RecordUpdate {
+  readonly uuid: string;
+  readonly patch: RecordPatch;
+}
+
+export interface UpdateResult {
+  readonly updated: string[];
+  readonly notFound: string[];
+}
+
+export interface UpsertResult {
+  readonly inserted: string[];
+  readonly replaced: string[];
+}
+
+export interface DeleteResult {
+  /** The requested ids that existed and are gone. */
+  readonly deleted: string[];
+  /** The requested ids that did not exist. */
+  readonly notFound: string[];
+  /** Chunks removed with their documents (not counted in `deleted`). */
+  readonly chunksDeleted: number;
+}
+
+/**
+ * Reads and writes inside one open transaction. Valid only until its callback settles; every write is
+ * undone if the callback throws.
+ */
+export class DatasetTransaction extends DatasetReader {
+  readonly #hooks: WriteHooks;
+  /** The embedding settings as this transaction sees them; published to the dataset on commit. */
+  readonly #local: EmbeddingState;
+  #open = true;
+
+  constructor(connection: DuckDBConnection, shared: EmbeddingState, hooks: WriteHooks) {
+    const local: EmbeddingState = { info: shared.info };
+    super(connection, local);
+    this.#local = local;
+    this.#hooks = hooks;
+  }
+
+  /** The embedding settings after this transaction's writes. */
+  get embeddingInfo(): EmbeddingInfo | null {
+    return this.#local.info;
+  }
+
+  /** Ends the transaction's life: later calls fail instead of writing outside it. */
+  end(): void {
+    this.#open = false;
+  }
+
+  protected override checkOpen(): void {
+    if (!this.#open) {
+      throw new DatasetError('INVALID_ARGUMENT', 'This transaction has ended; start a new dataset.transaction() to read or write.');
+    }
+  }
+
+  /** Adds records; any uuid that exists already (or repeats in the batch) fails the whole call with DUPLICATE_ID. */
+  async add(records: readonly NewRecord[], options: WriteOptions = {}): Promise<string[]> {
+    this.checkOpen();
+    const now = Date.now();
+    const rows = records.map((record, index) => toStoredRow(record, index, now));
+    const seen = new Map<string, number>();
+    rows.forEach((row, index) => {
+      const first = seen.get(row.uuid);
+      if (first !== undefined) {
+        throw new DatasetError('DUPLICATE_ID', `Records ${first} and ${index} share uuid ${row.uuid}; each record needs its own.`, {
+          data: { uuid: row.uuid, index },
+        });
+      }
+      seen.set(row.uuid, index);
+    });
+    const existing = await this.existing([...seen.keys()]);
+    if (existing.size > 0) {
+      const index = rows.findIndex((row) => existing.has(row.uuid));
+      const uuid = rows[index]!.uuid;
+      throw new DatasetError('DUPLICATE_ID', `Record ${index}: uuid ${uuid} already exists; use upsert or update to change it.`, {
+        data: { uuid, index },
+      });
+    }
+    await this.#write(rows, options);
+    return rows.map((row) => row.uuid);
+  }
+
+  /** Adds new records and replaces existing ones (keeping their `created_at` unless one is given). */
+  async upsert(records: readonly NewRecord[], options: WriteOptions = {}): Promise<UpsertResult> {
+    this.checkOpen();
+    const now = Date.now();
+    // The last record for a uuid wins; `given` remembers which timestamps the caller set explicitly.
+    const byId = new Map<string, { row: StoredRow; given: NewRecord }>();
+    records.forEach((record, index) => {
+      const row = toStoredRow(record, index, now);
+      byId.set(row.uuid, { row, given: record });
+    });
+    const current = new Map((await this.rowsByIds([...byId.keys()], false)).map((row) => [row.uuid, row]));
+    const inserted: string[] = [];
+    const replaced: string[] = [];
+    for (const { row, given } of byId.values()) {
+      const old = current.get(row.uuid);
+      if (old === undefined) {
+        inserted.push(row.uuid);
+        continue;
+      }
+      replaced.push(row.uuid);
+      if (given.created_at === undefined) row.created_ms = old.created_ms;
+      if (given.updated_at === undefined) row.updated_ms = Math.max(row.updated_ms, old.updated_ms + 1);
+    }
+    await this.#remove(replaced);
+    await this.#write([...byId.values()].map((entry) => entry.row), options);
+    return { inserted, replaced };
+  }
+
+  /** Applies patches; unknown ids are reported, not errors. Patches to the same id apply in order. */
+  async update(updates: readonly RecordUpdate[], options: WriteOptions = {}): Promise<UpdateResult> {
+    this.checkOpen();
+    const now = Date.now();
+    const ids = updates.map((update, index) => normalizeUuid(update.uuid, index));
+    const rows = new Map((await this.rowsByIds(ids, true)).map((row) => [row.uuid, row]));
+    const notFound = new Set<string>();
+    const changed = new Map<string, StoredRow>();
+    updates.forEach((update, index) => {
+      const id = ids[index]!;
+      const current = changed.get(id) ?? rows.get(id);
+      if (current === undefined) {
+        notFound.add(id);
+        return;
+      }
+      changed.set(id, patchStoredRow(current, update.patch, index, now));
+    });
+    await this.#remove([...changed.keys()]);
+    await this.#write([...changed.values()], options);
+    return { updated: [...changed.keys()], notFound: [...notFound] };
+  }
+
+  /** Deletes records by id, and the chunks of any document among them. */
+  async delete(ids: readonly string[]): Promise<DeleteResult> {
+    this.checkOpen();
+    const wanted = [...new Set(ids.map((id, index) => normalizeUuid(id, index)))];
+    if (wanted.length === 0) return { deleted: [], notFound: [], chunksDeleted: 0 };
+    const params = new SqlParams();
+    const list = params.add(listValue(wanted));
+    const reader = await this.connection.runAndReadAll(
+      `SELECT uuid, uuid IN (SELECT unnest(${list})) AS asked FROM ${DOCUMENTS_TABLE}
+       WHERE uuid IN (SELECT unnest(${list})) OR parent_id IN (SELECT unnest(${list}))`,
+      params.values,
+    );
+    const found = reader.getRows().map((row) => ({ uuid: row[0] as string, asked: row[1] as boolean }));
+    const deleted = new Set(found.filter((row) => row.asked).map((row) => row.uuid));
+    await this.#remove(found.map((row) => row.uuid));
+    return {
+      deleted: wanted.filter((id) => deleted.has(id)),
+      notFound: wanted.filter((id) => !deleted.has(id)),
+      chunksDeleted: found.length - deleted.size,
+    };
+  }
+
+  async #remove(uuids: readonly string[]): Promise<void> {
+    if (uuids.length === 0) return;
+    await this.#hooks.beforeDelete(this.connection, uuids);
+    const params = new SqlParams();
+    const list = params.add(listValue([...uuids]));
+    await this.connection.run(`DELETE FROM ${DOCUMENTS_TABLE} WHERE uuid IN (SELECT unnest(${list}))`, params.values);
+  }
+
+  async #write(rows: readonly StoredRow[], options: WriteOptions): Promise<void> {
+    if (rows.length === 0) return;
+    await this.#prepareEmbeddingColumn(rows, options);
+    await appendRows(this.connection, rows, this.#local.info?.dimensions ?? null);
+    await this.#hooks.afterInsert(this.connection, rows);
+  }
+
+  /**
+   * Checks every vector against the dimension and model the dataset remembers, and on the first vectors
+   * ever written records them and adds the `embedding FLOAT[n]` column.
+   */
+  async #prepareEmbeddingColumn(rows: readonly StoredRow[], options: WriteOptions): Promise<void> {
+    const first = rows.findIndex((row) => row.embedding !== null);
+    if (first === -1) return;
+    const info = this.#local.info;
+    const dimensions = info?.dimensions ?? rows[first]!.embedding!.length;
+    rows.forEach((row, index) => {
+      if (row.embedding !== null && row.embedding.length !== dimensions) {
+        throw new DatasetError(
+          'EMBEDDING_MISMATCH',
+          `Record ${index} has a ${row.embedding.length}-dimension embedding but this dataset stores ${dimensions}-dimension vectors` +
+            `${info?.model ? ` from ${info.model}` : ''}; use the same embedder or a new dataset.`,
+          { data: { index, expected: dimensions, actual: row.embedding.length } },
+        );
+      }
+    });
+    const model = options.embeddingModel ?? null;
+    if (info !== null) {
+      if (model !== null && info.model !== null && model !== info.model) {
+        throw new DatasetError(
+          'EMBEDDING_MISMATCH',
+          `This dataset's vectors come from ${info.model}; vectors from ${model} cannot be mixed with them. Configure ${info.model} or use a new dataset.`,
+          { data: { expected: info.model, actual: model } },
+        );
+      }
+      if (model !== null && info.model === null) {
+        await this.#setMeta('embedding_model', model);
+        this.#local.info = { model, dimensions };
+      }
+      return;
+    }
+    await this.connection.run(`ALTER TABLE ${DOCUMENTS_TABLE} ADD COLUMN embedding FLOAT[${dimensions}]`);
+    await this.#setMeta('embedding_dimensions', String(dimensions));
+    if (model !== null) await this.#setMeta('embedding_model', model);
+    this.#local.info = { model, dimensions };
+  }
+
+  async #setMeta(key: string, value: string): Promise<void> {
+    await this.connection.run(`INSERT OR REPLACE INTO ${META_TABLE} (key, value) VALUES ($1, $2)`, [key, value]);
+  }
+}

@@ -1,0 +1,129 @@
+// Moves StoredRows in and out of cf_documents: bulk appends through data chunks, decoding of selected rows.
+import {
+  ARRAY,
+  type DuckDBConnection,
+  DuckDBDataChunk,
+  type DuckDBType,
+  type DuckDBValue,
+  FLOAT,
+  INTEGER,
+  LIST,
+  TIMESTAMP,
+  VARCHAR,
+  arrayValue,
+  listValue,
+  timestampValue,
+} from '@duckdb/node-api';
+import type { JsonObject } from '../record.js';
+import { DOCUMENTS_TABLE } from '../schema.js';
+import type { StoredRow } from './record-codec.js';
+
+/** DuckDB's standard vector size: the most rows one data chunk holds. */
+const CHUNK_ROWS = 2048;
+
+const BASE_TYPES: readonly DuckDBType[] = [
+  VARCHAR, // uuid
+  VARCHAR, // collection
+  VARCHAR, // title
+  VARCHAR, // content
+  VARCHAR, // context
+  LIST(VARCHAR), // tags
+  VARCHAR, // metadata (JSON is stored as text)
+  VARCHAR, // record_type
+  VARCHAR, // parent_id
+  INTEGER, // chunk_index
+  VARCHAR, // source_type
+  VARCHAR, // source_uri
+  VARCHAR, // content_hash
+  TIMESTAMP, // created_at
+  TIMESTAMP, // updated_at
+];
+
+/** The select list that `decodeRow` reads, columns qualified by `alias`. */
+export function selectColumns(alias: string, withEmbedding: boolean): string {
+  const a = alias === '' ? '' : `${alias}.`;
+  const columns = [
+    'uuid', 'collection', 'title', 'content', 'context', 'tags', 'metadata', 'record_type', 'parent_id',
+    'chunk_index', 'source_type', 'source_uri', 'content_hash',
+  ].map((column) => `${a}${column}`);
+  columns.push(`epoch_ms(${a}created_at) AS created_ms`, `epoch_ms(${a}updated_at) AS updated_ms`);
+  columns.push(withEmbedding ? `${a}embedding` : 'NULL::FLOAT[] AS embedding');
+  return columns.join(', ');
+}
+
+/** Turns one row of `selectColumns` (as `getRowObjectsJS` returns it) into a StoredRow. */
+export function decodeRow(row: Record<string, unknown>): StoredRow {
+  const embedding = row['embedding'] as number[] | null;
+  return {
+    uuid: row['uuid'] as string,
+    collection: row['collection'] as string | null,
+    title: row['title'] as string | null,
+    content: row['content'] as string,
+    context: row['context'] as string | null,
+    tags: row['tags'] as string[],
+    metadata: JSON.parse(row['metadata'] as string) as JsonObject,
+    record_type: row['record_type'] as string,
+    parent_id: row['parent_id'] as string | null,
+    chunk_index: row['chunk_index'] as number | null,
+    source_type: row['source_type'] as string | null,
+    source_uri: row['source_uri'] as string | null,
+    content_hash: row['content_hash'] as string | null,
+    embedding: embedding === null ? null : Float32Array.from(embedding),
+    created_ms: Number(row['created_ms']),
+    updated_ms: Number(row['updated_ms']),
+  };
+}
+
+function timestamp(ms: number): DuckDBValue {
+  return timestampValue(BigInt(ms) * 1000n);
+}
+
+/**
+ * Appends rows to cf_documents in data chunks of 2,048 rows: one native call per chunk, not per row.
+ * Runs inside whatever transaction `connection` has open. `dimensions` is the embedding column's size,
+ * or null while the table has no embedding column.
+ */
+export async function appendRows(connection: DuckDBConnection, rows: readonly StoredRow[], dimensions: number | null): Promise<void> {
+  if (rows.length === 0) return;
+  const types = dimensions === null ? BASE_TYPES : [...BASE_TYPES, ARRAY(FLOAT, dimensions)];
+  const appender = await connection.createAppender(DOCUMENTS_TABLE);
+  let failed = false;
+  try {
+    for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+      const slice = rows.slice(start, start + CHUNK_ROWS);
+      const columns: DuckDBValue[][] = types.map(() => new Array<DuckDBValue>(slice.length));
+      slice.forEach((row, i) => {
+        columns[0]![i] = row.uuid;
+        columns[1]![i] = row.collection;
+        columns[2]![i] = row.title;
+        columns[3]![i] = row.content;
+        columns[4]![i] = row.context;
+        columns[5]![i] = listValue(row.tags);
+        columns[6]![i] = JSON.stringify(row.metadata);
+        columns[7]![i] = row.record_type;
+        columns[8]![i] = row.parent_id;
+        columns[9]![i] = row.chunk_index;
+        columns[10]![i] = row.source_type;
+        columns[11]![i] = row.source_uri;
+        columns[12]![i] = row.content_hash;
+        columns[13]![i] = timestamp(row.created_ms);
+        columns[14]![i] = timestamp(row.updated_ms);
+        if (dimensions !== null) columns[15]![i] = row.embedding === null ? null : arrayValue(Array.from(row.embedding));
+      });
+      const chunk = DuckDBDataChunk.create(types, slice.length);
+      chunk.setColumns(columns);
+      appender.appendDataChunk(chunk);
+    }
+    appender.flushSync();
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    try {
+      appender.closeSync();
+    } catch (error) {
+      // A failed flush fails the close too; the first error is the one that explains it.
+      if (!failed) throw error;
+    }
+  }
+}
