@@ -5,6 +5,8 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { DatasetError } from './errors.js';
 import type { FrameRecord, NewRecord } from './record.js';
 import { META_TABLE, SCHEMA_DDL, SCHEMA_VERSION } from './schema.js';
+import type { SearchOutcome } from './search/search.js';
+import type { Bm25Options, SearchHit, SearchRequest } from './search/search-types.js';
 import { TextIndex } from './search/text-index.js';
 import { ConnectionPool } from './store/connection-pool.js';
 import {
@@ -166,6 +168,16 @@ export class FrameDataset {
   /** The uuids of records matching a filter. */
   ids(filter?: string | null, limit?: number): Promise<string[]> {
     return this.read((reader) => reader.ids(filter, limit));
+  }
+
+  /** Runs many searches in one pass per method; each search succeeds or fails on its own. */
+  searchMany(requests: readonly SearchRequest[], bm25?: Bm25Options): Promise<SearchOutcome[]> {
+    return this.read((reader) => reader.searchMany(requests, bm25));
+  }
+
+  /** Runs one search; throws the DatasetError that fails it. */
+  search(request: SearchRequest, bm25?: Bm25Options): Promise<SearchHit[]> {
+    return this.read((reader) => reader.search(request, bm25));
   }
 
   /** Record counts per collection. */

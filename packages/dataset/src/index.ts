@@ -14,8 +14,9 @@ export { tokenize } from './text/tokenize.js';
 
 // filter language
 export { compileFilter } from './filter/compile.js';
+export { FILTER_HELP } from './filter/filter-help.js';
 export { MAX_FILTER_LENGTH } from './filter/lexer.js';
-export { MAX_FILTER_DEPTH, parseFilter } from './filter/parser.js';
+export { MAX_FILTER_CONDITIONS, MAX_FILTER_DEPTH, parseFilter } from './filter/parser.js';
 export type {
   AndNode,
   BetweenNode,
@@ -55,6 +56,9 @@ export type {
 export type { DeleteResult, RecordUpdate, UpdateResult, UpsertResult, WriteOptions } from './store/dataset-transaction.js';
 
 // search
+export { indexedText } from './search/text-index.js';
+export type { SearchOutcome } from './search/search.js';
+export type { Bm25Options, ComponentScores, FusionOptions, SearchHit, SearchRequest, SearchType } from './search/search-types.js';
 
 // embedders
 export { CachedEmbedder } from './embedding/cached-embedder.js';

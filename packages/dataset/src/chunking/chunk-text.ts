@@ -43,8 +43,9 @@ const SURROGATE = /[\uD800-\uDFFF]/;
  * cut inside (into pieces of `chunkSize - chunkOverlap`, so the overlap still fits), and never between the
  * two halves of a surrogate pair. Near a chunk's end, a stronger boundary
  * at least half-way in wins over a weaker one further on. Each chunk after the first starts with up to
- * `chunkOverlap` characters from the end of the previous one, beginning at a word when a word fits, else at
- * any character.
+ * `chunkOverlap` characters from the end of the previous one, beginning at a word start (at any character
+ * only when those characters hold no word start, as inside a long word or text without spaces); the
+ * overlap shrinks, or is left out, when the next piece would not fit with it.
  *
  * Chunks never begin or end with whitespace; whitespace between chunks is dropped, so a text of only
  * whitespace has no chunks and a text that fits has one chunk, the trimmed text. Exact property: the chunks'
@@ -171,19 +172,24 @@ class Chunker {
   }
 
   // Where the next chunk starts so it repeats the end of the previous one: the earliest word start within
-  // chunkOverlap characters of `previousEnd` that still lets the next unit (ending at `nextEnd`) fit, else the
-  // earliest such character; undefined when nothing fits.
+  // chunkOverlap characters of `previousEnd` that still lets the next unit (ending at `nextEnd`) fit. Only when
+  // that window holds no word start at all (one long word, or text without spaces) may it start at any
+  // character. Undefined when nothing fits.
   #overlapStart(previousStart: number, previousEnd: number, nextEnd: number): number | undefined {
     const text = this.#text;
+    let windowHasWordStart = false;
     let wordStart: number | undefined;
     let charStart: number | undefined;
-    for (let p = previousEnd - 1; p > previousStart; p--) {
-      if (this.#length(p, previousEnd) > this.#overlap || this.#length(p, nextEnd) > this.#size) break;
+    for (let p = previousEnd - 1; p >= previousStart && this.#length(p, previousEnd) <= this.#overlap; p--) {
       if (isLowSurrogateAfterHigh(text, p) || WHITESPACE.test(text[p]!)) continue;
-      if (WHITESPACE.test(text[p - 1]!)) wordStart = p;
+      const isWordStart = p === 0 || WHITESPACE.test(text[p - 1]!);
+      windowHasWordStart ||= isWordStart;
+      // The previous chunk's own start counts as a word start in the window but cannot be chosen: chunks advance.
+      if (p === previousStart || this.#length(p, nextEnd) > this.#size) continue;
+      if (isWordStart) wordStart = p;
       else charStart = p;
     }
-    return wordStart ?? charStart;
+    return windowHasWordStart ? wordStart : charStart;
   }
 
   #trim(start: number, end: number): [number, number] {

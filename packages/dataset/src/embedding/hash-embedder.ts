@@ -16,7 +16,7 @@ const MAX_DIMENSIONS = 65_536;
 const WORD_WEIGHT = 1;
 const BIGRAM_WEIGHT = 0.5;
 // A word's trigrams share this weight (each gets NGRAM_WEIGHT / sqrt(count)), so long words don't drown short ones.
-const NGRAM_WEIGHT = 0.5;
+const NGRAM_WEIGHT = 0.75;
 
 const encoder = new TextEncoder();
 const W = 0x77; // 'w'
@@ -40,7 +40,7 @@ const GT = 0x3e;
  * - each word `t` as `w:t`, weight 1;
  * - each pair of neighbouring words as `b:t1 t2`, weight 0.5;
  * - each trigram of code points of `<t>` as `c:` + trigram; a word of k code points has k of them, each
- *   weighted 0.5/√k.
+ *   weighted 0.75/√k.
  * The sum is divided by its L2 norm. Only IEEE-exact arithmetic is used (+, ×, ÷, √), so vectors are
  * bit-identical on every platform and run. A text with no letters or digits (e.g. `""`) gets the zero vector:
  * DuckDB's `array_cosine_similarity` gives -1 against it (not NaN) and `array_inner_product` gives 0, so such

@@ -107,12 +107,4 @@ export interface ContainsNode {
 
 /** Any filter expression. */
 export type FilterNode =
-  | AndNode
-  | OrNode
-  | NotNode
-  | CompareNode
-  | InNode
-  | LikeNode
-  | IsNullNode
-  | BetweenNode
-  | ContainsNode;
+  AndNode | OrNode | NotNode | CompareNode | InNode | LikeNode | IsNullNode | BetweenNode | ContainsNode;

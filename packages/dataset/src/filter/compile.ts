@@ -78,7 +78,10 @@ interface Operand {
 export function compileFilter(input: string | FilterNode | null, options: CompileFilterOptions): string {
   const alias = options.alias ?? '';
   if (alias !== '' && !SQL_IDENTIFIER.test(alias)) {
-    throw new DatasetError('INVALID_ARGUMENT', `compileFilter: alias must be a plain SQL identifier, got ${JSON.stringify(excerpt(alias))}`);
+    throw new DatasetError(
+      'INVALID_ARGUMENT',
+      `compileFilter: alias must be a plain SQL identifier, got ${JSON.stringify(excerpt(alias))}`,
+    );
   }
   const node = typeof input === 'string' ? parseFilter(input) : input;
   if (node === null) return 'TRUE';
@@ -100,7 +103,12 @@ class Compiler {
 
   compile(node: FilterNode, depth: number): string {
     if (depth > MAX_AST_DEPTH) {
-      throw filterError('FILTER_SYNTAX', node.position, `a filter nested at most ${MAX_FILTER_DEPTH} levels deep`, 'a deeper one');
+      throw filterError(
+        'FILTER_SYNTAX',
+        node.position,
+        `a filter nested at most ${MAX_FILTER_DEPTH} levels deep`,
+        'a deeper one',
+      );
     }
     switch (node.kind) {
       case 'and':
@@ -114,13 +122,26 @@ class Compiler {
       case 'compare': {
         const kind = this.#kindFor(node.field, node.value, `'${node.operator}'`);
         if (kind === 'boolean' && node.operator !== '=' && node.operator !== '!=') {
-          throw filterError('FILTER_TYPE', node.position, `= or != to compare with TRUE or FALSE`, `'${node.operator}'`, 'Booleans have no order');
+          throw filterError(
+            'FILTER_TYPE',
+            node.position,
+            `= or != to compare with TRUE or FALSE`,
+            `'${node.operator}'`,
+            'Booleans have no order',
+          );
         }
         const operand = this.#operand(node.field, kind);
-        return this.#present(operand, `${operand.expr} ${SQL_OPERATORS[node.operator]} ${this.#value(kind, node.value, node.field)}`);
+        return this.#present(
+          operand,
+          `${operand.expr} ${SQL_OPERATORS[node.operator]} ${this.#value(kind, node.value, node.field)}`,
+        );
       }
       case 'in': {
         const operator = node.negated ? 'NOT IN' : 'IN';
+        // The parser never builds an empty list; a hand-built one would otherwise be invalid SQL.
+        if (node.values.length === 0) {
+          throw filterError('FILTER_TYPE', node.position, `at least one value after ${operator}`, 'an empty list');
+        }
         const groups = new Map<ValueKind, string[]>();
         for (const literal of node.values) {
           const kind = this.#kindFor(node.field, literal, operator);
@@ -138,7 +159,12 @@ class Compiler {
       case 'like': {
         const word = node.caseInsensitive ? 'ILIKE' : 'LIKE';
         if (typeof node.pattern.value !== 'string') {
-          throw filterError('FILTER_TYPE', node.pattern.position, `a string pattern after ${word}, such as '%word%'`, describeLiteral(node.pattern));
+          throw filterError(
+            'FILTER_TYPE',
+            node.pattern.position,
+            `a string pattern after ${word}, such as '%word%'`,
+            describeLiteral(node.pattern),
+          );
         }
         const kind = this.#kindFor(node.field, node.pattern, word);
         const operand = this.#operand(node.field, kind);
@@ -146,7 +172,12 @@ class Compiler {
         if (node.escape !== null) {
           const escape = node.escape.value;
           if (typeof escape !== 'string' || !/^[\x20-\x7e]$/.test(escape)) {
-            throw filterError('FILTER_TYPE', node.escape.position, 'a single ASCII character after ESCAPE, such as \'!\'', describeLiteral(node.escape));
+            throw filterError(
+              'FILTER_TYPE',
+              node.escape.position,
+              "a single ASCII character after ESCAPE, such as '!'",
+              describeLiteral(node.escape),
+            );
           }
           sql += ` ESCAPE ${this.#params.add(escape)}`;
         }
@@ -158,7 +189,12 @@ class Compiler {
         const highKind = this.#kindFor(node.field, node.high, word);
         if (kind === 'boolean' || highKind !== kind) {
           const bad = kind === 'boolean' ? node.low : node.high;
-          throw filterError('FILTER_TYPE', bad.position, `two numbers or two strings for ${word}`, describeLiteral(bad));
+          throw filterError(
+            'FILTER_TYPE',
+            bad.position,
+            `two numbers or two strings for ${word}`,
+            describeLiteral(bad),
+          );
         }
         const operand = this.#operand(node.field, kind);
         const low = this.#value(kind, node.low, node.field);
@@ -175,10 +211,21 @@ class Compiler {
             node.field.kind === 'column' && COLUMN_TYPES[node.field.name] === 'text'
               ? `To find text inside ${label} write ${label} ILIKE '%word%'`
               : undefined;
-          throw filterError('FILTER_TYPE', node.position, `tags before ${word}, or tags after IN without parentheses (only tags is a list)`, label, hint);
+          throw filterError(
+            'FILTER_TYPE',
+            node.position,
+            `tags before ${word}, or tags after IN without parentheses (only tags is a list)`,
+            label,
+            hint,
+          );
         }
         if (typeof node.value.value !== 'string') {
-          throw filterError('FILTER_TYPE', node.value.position, "a string to look for in tags, such as 'draft'", describeLiteral(node.value));
+          throw filterError(
+            'FILTER_TYPE',
+            node.value.position,
+            "a string to look for in tags, such as 'draft'",
+            describeLiteral(node.value),
+          );
         }
         const contains = `COALESCE(list_contains(${this.#column('tags')}, ${this.#params.add(node.value.value)}), FALSE)`;
         return node.negated ? `(NOT ${contains})` : contains;
@@ -202,7 +249,12 @@ class Compiler {
   /** The JSON pointer (RFC 6901) of a metadata path: DuckDB reads it with no quoting rules to get wrong. */
   #path(field: MetadataField): string {
     if (field.path.length === 0) {
-      throw filterError('FILTER_TYPE', field.position, 'a metadata key, such as metadata.status', 'an empty metadata path');
+      throw filterError(
+        'FILTER_TYPE',
+        field.position,
+        'a metadata key, such as metadata.status',
+        'an empty metadata path',
+      );
     }
     return this.#shared(`/${field.path.map((key) => key.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`);
   }
@@ -212,6 +264,7 @@ class Compiler {
     const kind = typeof literal.value as ValueKind;
     if (field.kind === 'metadata') return kind;
     const name = field.name;
+    const like = operator === 'LIKE' || operator === 'ILIKE';
     switch (COLUMN_TYPES[name]) {
       case 'text':
         if (kind !== 'string') {
@@ -219,14 +272,22 @@ class Compiler {
         }
         return kind;
       case 'integer':
-        if (kind !== 'number' || operator === 'LIKE' || operator === 'ILIKE') {
-          const expected = operator.includes('LIKE') ? `a text field for ${operator} (${name} is an integer)` : `a number (${name} is an integer)`;
+        if (kind !== 'number' || like) {
+          const expected = like
+            ? `a text field for ${operator} (${name} is an integer)`
+            : `a number (${name} is an integer)`;
           throw filterError('FILTER_TYPE', literal.position, expected, describeLiteral(literal));
         }
         return kind;
       case 'timestamp':
-        if (operator === 'LIKE' || operator === 'ILIKE') {
-          throw filterError('FILTER_TYPE', field.position, `a text field for ${operator} (${name} is a timestamp)`, name, `Compare timestamps with <, >= or BETWEEN, e.g. ${name} >= '2024-05-01'`);
+        if (like) {
+          throw filterError(
+            'FILTER_TYPE',
+            field.position,
+            `a text field for ${operator} (${name} is a timestamp)`,
+            name,
+            `Compare timestamps with <, >= or BETWEEN, e.g. ${name} >= '2024-05-01'`,
+          );
         }
         if (kind !== 'string' || parseIsoTimestamp(literal.value as string) === null) {
           throw filterError(
@@ -238,11 +299,27 @@ class Compiler {
         }
         return kind;
       case 'tags':
-        throw filterError('FILTER_TYPE', field.position, "CONTAINS, 'x' IN tags or IS [NOT] NULL (tags is a list)", `${operator} on tags`, "Write tags CONTAINS 'x' or 'x' IN tags");
+        throw filterError(
+          'FILTER_TYPE',
+          field.position,
+          "CONTAINS, 'x' IN tags or IS [NOT] NULL (tags is a list)",
+          `${operator} on tags`,
+          "Write tags CONTAINS 'x' or 'x' IN tags",
+        );
       case 'embedding':
-        throw filterError('FILTER_TYPE', field.position, 'IS NULL or IS NOT NULL (embedding can only be tested for presence)', `${operator} on embedding`);
+        throw filterError(
+          'FILTER_TYPE',
+          field.position,
+          'IS NULL or IS NOT NULL (embedding can only be tested for presence)',
+          `${operator} on embedding`,
+        );
       case 'json':
-        throw filterError('FILTER_TYPE', field.position, 'a key path such as metadata.status (metadata alone is the whole object)', `${operator} on metadata`);
+        throw filterError(
+          'FILTER_TYPE',
+          field.position,
+          'a key path such as metadata.status (metadata alone is the whole object)',
+          `${operator} on metadata`,
+        );
     }
   }
 

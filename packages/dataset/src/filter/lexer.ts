@@ -48,7 +48,7 @@ const WHITESPACE = /\s/;
 // Text that could be mangled on its way to DuckDB (UTF-8 has no unpaired surrogates; C strings end at NUL).
 const UNSAFE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // Characters that look like a quote: agents paste them from prose, and a precise hint saves a round trip.
-const QUOTE_LOOK_ALIKES = new Set(['‘', '’', '‚', '‛', '′', '＇', 'ʼ', 'ʹ', 'ˈ', '`', '´', '“', '”', '„', '«', '»', '＂']);
+const QUOTE_LOOK_ALIKES: ReadonlySet<string> = new Set('‘’‚‛′＇ʼʹˈ`´“”„«»＂');
 
 /** Describes a token for an error message: `end of input`, `string 'abc'`, `keyword AND`, `'('`. */
 export function describeToken(token: Token): string {
@@ -155,7 +155,8 @@ export function lexFilter(text: string): Token[] {
     }
     const position = i;
     // A path segment may be any run of name characters, digits first included (`metadata.items.0`).
-    if (tokens.at(-1)?.text === '.' && tokens.at(-1)?.kind === 'punctuation') {
+    const previous = tokens.at(-1);
+    if (previous?.kind === 'punctuation' && previous.text === '.') {
       SEGMENT.lastIndex = i;
       const segment = SEGMENT.exec(text);
       if (segment !== null) {
@@ -166,7 +167,9 @@ export function lexFilter(text: string): Token[] {
     }
     if (char === "'" || char === '"') {
       const { value, end } = readQuoted(text, i, char);
-      tokens.push(char === "'" ? { kind: 'string', text: value, position } : { kind: 'quoted-identifier', text: value, position });
+      tokens.push(
+        char === "'" ? { kind: 'string', text: value, position } : { kind: 'quoted-identifier', text: value, position },
+      );
       i = end;
       continue;
     }
@@ -177,10 +180,20 @@ export function lexFilter(text: string): Token[] {
       const source = number[0];
       const value = Number(source);
       if (i < text.length && NUMBER_TAIL.test(text[i] as string)) {
-        throw filterError('FILTER_SYNTAX', position, 'a number such as 42, -1.5 or 2e3', `'${excerpt(text.slice(position, i + 1))}'`);
+        throw filterError(
+          'FILTER_SYNTAX',
+          position,
+          'a number such as 42, -1.5 or 2e3',
+          `'${excerpt(text.slice(position, i + 1))}'`,
+        );
       }
       if (!Number.isFinite(value)) {
-        throw filterError('FILTER_SYNTAX', position, 'a number within the range of a 64-bit float', `number ${excerpt(source)}`);
+        throw filterError(
+          'FILTER_SYNTAX',
+          position,
+          'a number within the range of a 64-bit float',
+          `number ${excerpt(source)}`,
+        );
       }
       tokens.push({ kind: 'number', text: source, value, position });
       continue;

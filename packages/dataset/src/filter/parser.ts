@@ -9,17 +9,25 @@ import type { FilterKeyword, Token } from './lexer.js';
 /** Parentheses and NOTs nest at most this deep; deeper input is refused rather than overflowing the stack. */
 export const MAX_FILTER_DEPTH = 64;
 
+/**
+ * At most this many conditions in one filter (an IN list counts as one). DuckDB takes about a millisecond to
+ * plan each, so a filter at the length limit made of tiny conditions would otherwise hold a query for seconds.
+ */
+export const MAX_FILTER_CONDITIONS = 1_000;
+
 // Record fields match case-insensitively, like SQL columns; metadata keys stay case-sensitive, like JSON.
 const RECORD_FIELD_BY_LOWER: ReadonlyMap<string, RecordField> = new Map(RECORD_FIELDS.map((f) => [f, f]));
 
-const OPERATORS_EXPECTED = 'an operator (=, !=, <>, <, <=, >, >=, [NOT] IN, [NOT] LIKE, [NOT] ILIKE, IS [NOT] NULL, [NOT] BETWEEN or [NOT] CONTAINS)';
+const OPERATORS_EXPECTED =
+  'an operator (=, !=, <>, <, <=, >, >=, [NOT] IN, [NOT] LIKE, [NOT] ILIKE, IS [NOT] NULL, [NOT] BETWEEN or [NOT] CONTAINS)';
 const VALUE_EXPECTED = "a value (a 'string', a number, TRUE or FALSE)";
 const FUNCTION_HINT = "Functions are not supported: compare the field itself, e.g. title ILIKE '%word%'";
 
 /**
  * Parses filter text into an AST. Returns null for an empty or whitespace-only filter, which means "every
  * document". Throws DatasetError FILTER_SYNTAX, with `data: { position, expected, found }` (0-based position),
- * when the text is not in the grammar, longer than MAX_FILTER_LENGTH or nested deeper than MAX_FILTER_DEPTH.
+ * when the text is not in the grammar, longer than MAX_FILTER_LENGTH, nested deeper than MAX_FILTER_DEPTH or
+ * made of more than MAX_FILTER_CONDITIONS conditions.
  * Whether values suit their fields is checked by compileFilter (FILTER_TYPE).
  */
 export function parseFilter(text: string): FilterNode | null {
@@ -32,6 +40,7 @@ class Parser {
   readonly #tokens: readonly Token[];
   #index = 0;
   #depth = 0;
+  #conditions = 0;
 
   constructor(tokens: readonly Token[]) {
     this.#tokens = tokens;
@@ -48,8 +57,8 @@ class Parser {
   }
 
   // The lexer always ends the list with an `end` token and the parser never moves past it.
-  #peek(offset = 0): Token {
-    return this.#tokens[Math.min(this.#index + offset, this.#tokens.length - 1)] as Token;
+  #peek(): Token {
+    return this.#tokens[this.#index] as Token;
   }
 
   #next(): Token {
@@ -128,6 +137,16 @@ class Parser {
 
   #condition(): FilterNode {
     const start = this.#peek();
+    this.#conditions += 1;
+    if (this.#conditions > MAX_FILTER_CONDITIONS) {
+      throw filterError(
+        'FILTER_SYNTAX',
+        start.position,
+        `at most ${MAX_FILTER_CONDITIONS} conditions`,
+        `condition number ${this.#conditions}`,
+        "Test one field against many values with IN: uuid IN ('a', 'b', ...)",
+      );
+    }
     if (start.kind === 'string' || start.kind === 'number' || this.#isKeyword(start, 'TRUE', 'FALSE')) {
       return this.#membership();
     }
@@ -145,7 +164,12 @@ class Parser {
       negated = true;
       word = this.#next();
       if (!this.#isKeyword(word, 'IN', 'LIKE', 'ILIKE', 'BETWEEN', 'CONTAINS')) {
-        throw filterError('FILTER_SYNTAX', word.position, `IN, LIKE, ILIKE, BETWEEN or CONTAINS after ${label} NOT`, describeToken(word));
+        throw filterError(
+          'FILTER_SYNTAX',
+          word.position,
+          `IN, LIKE, ILIKE, BETWEEN or CONTAINS after ${label} NOT`,
+          describeToken(word),
+        );
       }
     }
     if (word.kind === 'keyword') {
@@ -156,7 +180,15 @@ class Parser {
         case 'ILIKE': {
           const pattern = this.#literal(word.text);
           const escape = this.#acceptKeyword('ESCAPE') ? this.#literal('ESCAPE') : null;
-          return { kind: 'like', field, negated, caseInsensitive: word.text === 'ILIKE', pattern, escape, position: word.position };
+          return {
+            kind: 'like',
+            field,
+            negated,
+            caseInsensitive: word.text === 'ILIKE',
+            pattern,
+            escape,
+            position: word.position,
+          };
         }
         case 'BETWEEN': {
           const low = this.#literal('BETWEEN');
@@ -173,7 +205,12 @@ class Parser {
           const not = this.#acceptKeyword('NOT');
           const nul = this.#next();
           if (!this.#isKeyword(nul, 'NULL')) {
-            throw filterError('FILTER_SYNTAX', nul.position, not ? 'NULL after IS NOT' : 'NULL or NOT NULL after IS', describeToken(nul));
+            throw filterError(
+              'FILTER_SYNTAX',
+              nul.position,
+              not ? 'NULL after IS NOT' : 'NULL or NOT NULL after IS',
+              describeToken(nul),
+            );
           }
           return { kind: 'is-null', field, negated: not, position: word.position };
         }
@@ -183,7 +220,13 @@ class Parser {
       token.kind === 'string' || token.kind === 'number'
         ? "Put an operator between the field and the value, e.g. status = 'done'"
         : undefined;
-    throw filterError('FILTER_SYNTAX', token.position, `${OPERATORS_EXPECTED} after ${label}`, describeToken(token), hint);
+    throw filterError(
+      'FILTER_SYNTAX',
+      token.position,
+      `${OPERATORS_EXPECTED} after ${label}`,
+      describeToken(token),
+      hint,
+    );
   }
 
   /** `'x' [NOT] IN tags`: a value on the left is only ever list membership. */
@@ -195,14 +238,20 @@ class Parser {
       throw filterError(
         'FILTER_SYNTAX',
         word.position,
-        negated ? 'IN after NOT' : 'IN, as in \'x\' IN tags (a value may come first only to test list membership)',
+        negated ? 'IN after NOT' : "IN, as in 'x' IN tags (a value may come first only to test list membership)",
         describeToken(word),
         "Put the field first, e.g. status = 'done'",
       );
     }
     const target = this.#peek();
     if (this.#isPunctuation(target, '(')) {
-      throw filterError('FILTER_SYNTAX', target.position, 'a list field after IN, as in \'x\' IN tags', describeToken(target), 'A value list needs a field on the left: status IN (\'a\', \'b\')');
+      throw filterError(
+        'FILTER_SYNTAX',
+        target.position,
+        "a list field after IN, as in 'x' IN tags",
+        describeToken(target),
+        "A value list needs a field on the left: status IN ('a', 'b')",
+      );
     }
     const field = this.#field();
     return { kind: 'contains', field, negated, value, position: word.position };
@@ -212,14 +261,25 @@ class Parser {
   #list(): Literal[] {
     const open = this.#next();
     if (!this.#isPunctuation(open, '(')) {
-      throw filterError('FILTER_SYNTAX', open.position, "'(' and a list of values after IN", describeToken(open), "Write status IN ('a', 'b'); for list membership write 'x' IN tags");
+      throw filterError(
+        'FILTER_SYNTAX',
+        open.position,
+        "'(' and a list of values after IN",
+        describeToken(open),
+        "Write status IN ('a', 'b'); for list membership write 'x' IN tags",
+      );
     }
     const values = [this.#literal("'('")];
     for (;;) {
       const token = this.#next();
       if (this.#isPunctuation(token, ')')) return values;
       if (!this.#isPunctuation(token, ',')) {
-        throw filterError('FILTER_SYNTAX', token.position, `',' or ')' in the IN list that starts at position ${open.position}`, describeToken(token));
+        throw filterError(
+          'FILTER_SYNTAX',
+          token.position,
+          `',' or ')' in the IN list that starts at position ${open.position}`,
+          describeToken(token),
+        );
       }
       values.push(this.#literal("','"));
     }
@@ -253,26 +313,46 @@ class Parser {
         first.kind === 'keyword'
           ? `${first.text} is a keyword; for a metadata key of that name write "${first.text.toLowerCase()}" (double quotes)`
           : undefined;
-      throw filterError('FILTER_SYNTAX', position, 'a field name, such as title or metadata.status', describeToken(first), hint);
+      throw filterError(
+        'FILTER_SYNTAX',
+        position,
+        'a field name, such as title or metadata.status',
+        describeToken(first),
+        hint,
+      );
     }
     const segments: string[] = [];
     while (this.#isPunctuation(this.#peek(), '.')) {
       const dot = this.#next();
       const segment = this.#next();
       if (segment.kind !== 'identifier' && segment.kind !== 'quoted-identifier') {
-        throw filterError('FILTER_SYNTAX', segment.position, `a key name after the '.' at position ${dot.position}`, describeToken(segment), 'Keys with unusual characters go in double quotes: metadata."my key"');
+        throw filterError(
+          'FILTER_SYNTAX',
+          segment.position,
+          `a key name after the '.' at position ${dot.position}`,
+          describeToken(segment),
+          'Keys with unusual characters go in double quotes: metadata."my key"',
+        );
       }
       segments.push(segment.text);
     }
     if (this.#isPunctuation(this.#peek(), '(')) {
       const name = [first.text, ...segments].join('.');
-      throw filterError('FILTER_SYNTAX', position, 'a field name', `a function call ${excerpt(name)}(...)`, FUNCTION_HINT);
+      throw filterError(
+        'FILTER_SYNTAX',
+        position,
+        'a field name',
+        `a function call ${excerpt(name)}(...)`,
+        FUNCTION_HINT,
+      );
     }
     // A quoted first name is always a metadata key: that is how to reach a key that shares a record field's name.
     const column = first.kind === 'identifier' ? RECORD_FIELD_BY_LOWER.get(first.text.toLowerCase()) : undefined;
     if (column === undefined) return { kind: 'metadata', path: [first.text, ...segments], position };
     if (column === 'metadata') {
-      return segments.length === 0 ? { kind: 'column', name: column, position } : { kind: 'metadata', path: segments, position };
+      return segments.length === 0
+        ? { kind: 'column', name: column, position }
+        : { kind: 'metadata', path: segments, position };
     }
     if (segments.length > 0) {
       throw filterError(

@@ -4,6 +4,8 @@ import { DatasetError } from '../errors.js';
 import { compileFilter } from '../filter/compile.js';
 import type { FrameRecord } from '../record.js';
 import { DOCUMENTS_TABLE, META_TABLE } from '../schema.js';
+import { runSearches, type SearchOutcome } from '../search/search.js';
+import type { Bm25Options, SearchHit, SearchRequest } from '../search/search-types.js';
 import { SqlParams } from '../sql/params.js';
 import { normalizeUuid, type StoredRow, toFrameRecord } from './record-codec.js';
 import { decodeRow, selectColumns } from './row-io.js';
@@ -220,6 +222,22 @@ export class DatasetReader {
       }
     }
     if (batch.length > 0) yield batch;
+  }
+
+  /**
+   * Runs many searches together: all vector rankings share one scan of the embeddings and all text
+   * rankings one statement. Each search succeeds or fails on its own (a bad filter fails only its search).
+   */
+  async searchMany(requests: readonly SearchRequest[], bm25?: Bm25Options): Promise<SearchOutcome[]> {
+    this.checkOpen();
+    return runSearches(this.connection, requests, this.embedding.info, bm25);
+  }
+
+  /** Runs one search; throws the DatasetError that fails it. */
+  async search(request: SearchRequest, bm25?: Bm25Options): Promise<SearchHit[]> {
+    const [outcome] = await this.searchMany([request], bm25);
+    if (!outcome!.ok) throw outcome!.error;
+    return outcome!.hits;
   }
 
   /** Record counts per collection, collections in name order (null first). */

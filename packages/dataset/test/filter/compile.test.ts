@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileFilter, DatasetError, parseFilter } from '../../src/index.js';
+import { compileFilter, DatasetError, FILTER_HELP, parseFilter } from '../../src/index.js';
 import type { FilterNode } from '../../src/index.js';
 import { SqlParams } from '../../src/sql/params.js';
 import { ALL_UUIDS, complement, createFixture } from './fixture.js';
@@ -11,7 +11,7 @@ const CASES: readonly (readonly [filter: string, uuids: readonly string[]])[] = 
   ["status = 'reviewed'", ['d01', 'd05', 'd10']],
   ["metadata.status = 'reviewed'", ['d01', 'd05', 'd10']],
   ["Status = 'Reviewed'", ['d11']],
-  ["\"Status\" = 'Reviewed'", ['d11']],
+  ['"Status" = \'Reviewed\'', ['d11']],
   // a negated operator needs a value of the literal's kind; prefix NOT is the exact complement
   ["status != 'reviewed'", ['d02', 'd06', 'd08', 'd12']],
   ["status <> 'reviewed'", ['d02', 'd06', 'd08', 'd12']],
@@ -48,13 +48,13 @@ const CASES: readonly (readonly [filter: string, uuids: readonly string[]])[] = 
   ['metadata.nested.deep.value = 42', ['d07']],
   ['metadata.arr.1 = 2', ['d10']],
   ["metadata.authors.0 = 'Vaswani'", ['d01']],
-  ["metadata.\"my key\".x = 'odd'", ['d04']],
+  ['metadata."my key".x = \'odd\'', ['d04']],
   ["metadata.\"it's\" = 'quote key'", ['d04']],
   ['"$dollar" = 1', ['d04']],
-  ["metadata.\"a/b\" = 'slash'", ['d04']],
-  ["metadata.\"ti~lde\" = 't'", ['d04']],
+  ['metadata."a/b" = \'slash\'', ['d04']],
+  ['metadata."ti~lde" = \'t\'', ['d04']],
   ["metadata.title = 'meta title'", ['d04']],
-  ["\"title\" = 'meta title'", ['d04']],
+  ['"title" = \'meta title\'', ['d04']],
   ["title = 'meta title'", []],
   ['metadata.tags IS NOT NULL', ['d12']],
   ['metadata.metadata.inner = 1', ['d12']],
@@ -125,10 +125,13 @@ describe('compileFilter against DuckDB', () => {
     expect(await db.matching(filter)).toEqual([...uuids].sort());
   });
 
-  it.each(CASES.filter(([filter]) => filter.trim() !== ''))('NOT (%s) selects exactly the other records', async (filter, uuids) => {
-    // Run through an alias too, as the store joins cf_documents under one.
-    expect(await db.matching(`NOT (${filter})`, { alias: 'd' })).toEqual(complement(uuids));
-  });
+  it.each(CASES.filter(([filter]) => filter.trim() !== ''))(
+    'NOT (%s) selects exactly the other records',
+    async (filter, uuids) => {
+      // Run through an alias too, as the store joins cf_documents under one.
+      expect(await db.matching(`NOT (${filter})`, { alias: 'd' })).toEqual(complement(uuids));
+    },
+  );
 
   it('reads the embedding column only when the caller says it exists', async () => {
     const params = new SqlParams();
@@ -141,9 +144,15 @@ describe('compileFilter against DuckDB', () => {
     const other = await createFixture();
     try {
       await other.connection.run('ALTER TABLE cf_documents ADD COLUMN embedding FLOAT[3]');
-      await other.connection.run("UPDATE cf_documents SET embedding = [1, 0, 0]::FLOAT[3] WHERE uuid IN ('d01', 'd05')");
+      await other.connection.run(
+        "UPDATE cf_documents SET embedding = [1, 0, 0]::FLOAT[3] WHERE uuid IN ('d01', 'd05')",
+      );
       expect(await other.matching('embedding IS NOT NULL', { hasEmbedding: true })).toEqual(['d01', 'd05']);
-      expect(await other.matching("embedding IS NULL AND 'ml' IN tags", { hasEmbedding: true, alias: 'x' })).toEqual(['d02', 'd06', 'd10']);
+      expect(await other.matching("embedding IS NULL AND 'ml' IN tags", { hasEmbedding: true, alias: 'x' })).toEqual([
+        'd02',
+        'd06',
+        'd10',
+      ]);
     } finally {
       other.close();
     }
@@ -168,7 +177,7 @@ describe('compileFilter against DuckDB', () => {
     const params = new SqlParams();
     const sql = compileFilter("metadata.\"it's\".x = 'a' OR metadata.\"it's\".x = 'b'", { params, alias: 'd' });
     expect(sql).not.toContain("it's");
-    expect(params.values).toEqual(['/it\'s/x', 'VARCHAR', 'a', 'b']);
+    expect(params.values).toEqual(["/it's/x", 'VARCHAR', 'a', 'b']);
     expect(sql).toBe(
       '(COALESCE((json_type(d.metadata, $1) = $2 AND (json_extract_string(d.metadata, $1) = $3)), FALSE) OR ' +
         'COALESCE((json_type(d.metadata, $1) = $2 AND (json_extract_string(d.metadata, $1) = $4)), FALSE))',
@@ -231,11 +240,11 @@ const TYPE_ERRORS: readonly (readonly [filter: string, position: number, message
   ['collection = TRUE', 13, 'found TRUE'],
   ["metadata = 'x'", 0, 'a key path such as metadata.status'],
   ['published > TRUE', 10, 'Booleans have no order'],
-  ['priority BETWEEN 1 AND \'9\'', 23, 'two numbers or two strings for BETWEEN'],
+  ["priority BETWEEN 1 AND '9'", 23, 'two numbers or two strings for BETWEEN'],
   ['published NOT BETWEEN FALSE AND TRUE', 22, 'two numbers or two strings for NOT BETWEEN'],
   ["title CONTAINS 'x'", 6, "To find text inside title write title ILIKE '%word%'"],
   ["'x' IN metadata.list", 4, 'only tags is a list'],
-  ['tags CONTAINS 5', 14, "a string to look for in tags"],
+  ['tags CONTAINS 5', 14, 'a string to look for in tags'],
 ];
 
 describe('compileFilter type errors', () => {
@@ -243,7 +252,9 @@ describe('compileFilter type errors', () => {
     const error = catchError(() => compileFilter(filter, { params: new SqlParams() }));
     expect(error.code).toBe('FILTER_TYPE');
     expect(error.message).toContain(message);
-    expect(error.message).toMatch(new RegExp(`^FILTER_TYPE at position ${position} \\(0-based\\): expected .+ but found .+`));
+    expect(error.message).toMatch(
+      new RegExp(`^FILTER_TYPE at position ${position} \\(0-based\\): expected .+ but found .+`),
+    );
     expect(error.data).toMatchObject({ position });
   });
 
@@ -256,12 +267,32 @@ describe('compileFilter type errors', () => {
       position: 2,
     };
     expect(catchError(() => compileFilter(infinite, { params: new SqlParams() })).message).toContain('a finite number');
-    const empty: FilterNode = { kind: 'is-null', field: { kind: 'metadata', path: [], position: 0 }, negated: false, position: 0 };
+    const noValues: FilterNode = {
+      kind: 'in',
+      field: { kind: 'column', name: 'uuid', position: 0 },
+      negated: true,
+      values: [],
+      position: 5,
+    };
+    expect(catchError(() => compileFilter(noValues, { params: new SqlParams() })).message).toBe(
+      'FILTER_TYPE at position 5 (0-based): expected at least one value after NOT IN but found an empty list',
+    );
+    const empty: FilterNode = {
+      kind: 'is-null',
+      field: { kind: 'metadata', path: [], position: 0 },
+      negated: false,
+      position: 0,
+    };
     expect(catchError(() => compileFilter(empty, { params: new SqlParams() })).code).toBe('FILTER_TYPE');
   });
 
   it('refuses a hand-built AST nested deeper than the parser allows', () => {
-    let node: FilterNode = { kind: 'is-null', field: { kind: 'column', name: 'title', position: 0 }, negated: false, position: 0 };
+    let node: FilterNode = {
+      kind: 'is-null',
+      field: { kind: 'column', name: 'title', position: 0 },
+      negated: false,
+      position: 0,
+    };
     for (let i = 0; i < 10_000; i += 1) node = { kind: 'not', operand: node, position: 0 };
     expect(catchError(() => compileFilter(node, { params: new SqlParams() })).code).toBe('FILTER_SYNTAX');
   });
@@ -276,3 +307,12 @@ function catchError(run: () => unknown): DatasetError {
   }
   throw new Error('expected a DatasetError, but nothing was thrown');
 }
+
+describe('FILTER_HELP', () => {
+  it('gives an example that compiles and selects what it says', async () => {
+    const example = /^Example: (.+)$/m.exec(FILTER_HELP)?.[1] ?? '';
+    expect(example).toContain('status');
+    // reviewed with a number priority >= 3 (d01 5, d10 7), created after 2024-01-01, without the draft tag
+    expect(await db.matching(example)).toEqual(['d01', 'd10']);
+  });
+});

@@ -42,13 +42,19 @@ describe('lexFilter', () => {
   });
 
   it('lets a path segment start with a digit, so array indexes read as keys', () => {
-    expect(lexFilter('a.0.12x').filter((t) => t.kind === 'identifier').map((t) => t.text)).toEqual(['a', '0', '12x']);
+    expect(
+      lexFilter('a.0.12x')
+        .filter((t) => t.kind === 'identifier')
+        .map((t) => t.text),
+    ).toEqual(['a', '0', '12x']);
   });
 
   it('reads every operator, with <> kept as written', () => {
-    expect(lexFilter('= != <> < <= > >=').filter((t) => t.kind === 'operator').map((t) => t.text)).toEqual([
-      '=', '!=', '<>', '<', '<=', '>', '>=',
-    ]);
+    expect(
+      lexFilter('= != <> < <= > >=')
+        .filter((t) => t.kind === 'operator')
+        .map((t) => t.text),
+    ).toEqual(['=', '!=', '<>', '<', '<=', '>', '>=']);
   });
 
   it('reads integers, decimals, negatives and exponents', () => {
@@ -56,8 +62,8 @@ describe('lexFilter', () => {
     expect(values).toEqual([0, 42, -7, 3.25, -0.5, 1000, 0.02, -100]);
   });
 
-  it("unescapes '' in strings and \"\" in quoted names, and keeps backslashes as written", () => {
-    const [string, name] = lexFilter("'a''b\\n' \"x\"\"y\"");
+  it('unescapes \'\' in strings and "" in quoted names, and keeps backslashes as written', () => {
+    const [string, name] = lexFilter('\'a\'\'b\\n\' "x""y"');
     expect(string).toMatchObject({ kind: 'string', text: "a'b\\n" });
     expect(name).toMatchObject({ kind: 'quoted-identifier', text: 'x"y' });
     expect(lexFilter("''")[0]).toMatchObject({ kind: 'string', text: '' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DatasetError, MAX_FILTER_DEPTH, MAX_FILTER_LENGTH, parseFilter } from '../../src/index.js';
+import { DatasetError, MAX_FILTER_CONDITIONS, MAX_FILTER_DEPTH, parseFilter } from '../../src/index.js';
 import type { FieldRef, FilterNode } from '../../src/index.js';
 
 function parseError(text: string): DatasetError {
@@ -63,8 +63,11 @@ describe('parseFilter', () => {
 
   it('parses every condition form, with keywords in any case', () => {
     const kinds = [
-      ["x <> 1", { kind: 'compare', operator: '!=' }],
-      ["x not in ('a', 2, true)", { kind: 'in', negated: true, values: [{ value: 'a' }, { value: 2 }, { value: true }] }],
+      ['x <> 1', { kind: 'compare', operator: '!=' }],
+      [
+        "x not in ('a', 2, true)",
+        { kind: 'in', negated: true, values: [{ value: 'a' }, { value: 2 }, { value: true }] },
+      ],
       ["x NOT ILIKE 'a%' escape '!'", { kind: 'like', negated: true, caseInsensitive: true, escape: { value: '!' } }],
       ["x like 'a%'", { kind: 'like', negated: false, caseInsensitive: false, escape: null }],
       ['x is not null', { kind: 'is-null', negated: true }],
@@ -85,18 +88,29 @@ describe('parseFilter', () => {
     expect(fieldOf('status')).toMatchObject({ kind: 'metadata', path: ['status'] });
     expect(fieldOf('venue.name')).toMatchObject({ kind: 'metadata', path: ['venue', 'name'] });
     expect(fieldOf('"title"')).toMatchObject({ kind: 'metadata', path: ['title'] });
-    expect(fieldOf('metadata."my key"."a""b".0.not')).toMatchObject({ kind: 'metadata', path: ['my key', 'a"b', '0', 'not'] });
+    expect(fieldOf('metadata."my key"."a""b".0.not')).toMatchObject({
+      kind: 'metadata',
+      path: ['my key', 'a"b', '0', 'not'],
+    });
     expect(fieldOf('metadata . x')).toMatchObject({ kind: 'metadata', path: ['x'] });
   });
 
   // Each syntax error, its 0-based position and a piece of its message.
   const ERRORS: readonly (readonly [text: string, position: number, message: string])[] = [
     ['status = ', 9, "expected a value (a 'string', a number, TRUE or FALSE) after '=' but found end of input"],
-    ["lower(title) = 'x'", 0, 'expected a field name but found a function call lower(...). Functions are not supported'],
+    [
+      "lower(title) = 'x'",
+      0,
+      'expected a field name but found a function call lower(...). Functions are not supported',
+    ],
     ["title = lower('x')", 8, 'Functions are not supported'],
     ['metadata.x.y(1) = 2', 0, 'a function call metadata.x.y(...)'],
     ['status = NULL', 9, 'To test for a missing value write IS NULL or IS NOT NULL'],
-    ['status = other', 9, "found name other. Strings need single quotes, e.g. 'done'; comparing two fields is not supported"],
+    [
+      'status = other',
+      9,
+      "found name other. Strings need single quotes, e.g. 'done'; comparing two fields is not supported",
+    ],
     ['status = "x"', 9, 'Strings need single quotes'],
     ["status 'x'", 7, "after metadata.status but found string 'x'. Put an operator between the field and the value"],
     ['status', 6, 'expected an operator (=, !=, <>, <, <=, >, >=, [NOT] IN'],
@@ -121,7 +135,7 @@ describe('parseFilter', () => {
     ['metadata. = 1', 10, "expected a key name after the '.' at position 8 but found '='"],
     ["metadata.'x' = 1", 9, 'Keys with unusual characters go in double quotes'],
     ['TRUE', 4, "expected IN, as in 'x' IN tags"],
-    ["x = 1 OR", 8, 'expected a field name'],
+    ['x = 1 OR', 8, 'expected a field name'],
     ['NOT', 3, 'expected a field name'],
     ['()', 1, "expected a field name, such as title or metadata.status but found ')'"],
   ];
@@ -138,14 +152,18 @@ describe('parseFilter', () => {
     const nested = (depth: number) => `${'('.repeat(depth)}x = 1${')'.repeat(depth)}`;
     expect(parseFilter(nested(MAX_FILTER_DEPTH))).toMatchObject({ kind: 'compare' });
     expect(parseFilter(`${'NOT '.repeat(MAX_FILTER_DEPTH)}x = 1`)).toMatchObject({ kind: 'not' });
-    expect(parseFilter(`${'NOT ('.repeat(MAX_FILTER_DEPTH / 2)}x = 1${')'.repeat(MAX_FILTER_DEPTH / 2)}`)).toMatchObject({ kind: 'not' });
+    expect(
+      parseFilter(`${'NOT ('.repeat(MAX_FILTER_DEPTH / 2)}x = 1${')'.repeat(MAX_FILTER_DEPTH / 2)}`),
+    ).toMatchObject({ kind: 'not' });
 
     const error = parseError(nested(MAX_FILTER_DEPTH + 1));
     expect(error.message).toBe(
       `FILTER_SYNTAX at position ${MAX_FILTER_DEPTH} (0-based): expected at most ${MAX_FILTER_DEPTH} nested parentheses or NOTs ` +
         "but found a deeper nesting at '('. Flatten the filter: a chain of AND or OR needs no parentheses",
     );
-    expect(parseError(`${'NOT '.repeat(MAX_FILTER_DEPTH + 1)}x = 1`).data).toMatchObject({ position: 4 * MAX_FILTER_DEPTH });
+    expect(parseError(`${'NOT '.repeat(MAX_FILTER_DEPTH + 1)}x = 1`).data).toMatchObject({
+      position: 4 * MAX_FILTER_DEPTH,
+    });
   });
 
   it('refuses 10,000 nested parentheses with an error, not a stack overflow', () => {
@@ -154,10 +172,18 @@ describe('parseFilter', () => {
     });
   });
 
-  it('parses a flat chain as long as the length limit allows without deep recursion', () => {
-    const terms = Math.floor(MAX_FILTER_LENGTH / 12);
-    const node = parseFilter(Array.from({ length: terms }, (_, i) => `k = ${i % 1000}`).join(' OR '));
-    expect(node).toMatchObject({ kind: 'or' });
-    expect(node?.kind === 'or' && node.operands.length).toBe(terms);
+  it(`allows ${MAX_FILTER_CONDITIONS} conditions in a flat chain and refuses one more`, () => {
+    const chain = (count: number) => Array.from({ length: count }, (_, i) => `k = ${i}`).join(' OR ');
+    const node = parseFilter(chain(MAX_FILTER_CONDITIONS));
+    expect(node?.kind === 'or' && node.operands.length).toBe(MAX_FILTER_CONDITIONS);
+    const text = chain(MAX_FILTER_CONDITIONS + 1);
+    const error = parseError(text);
+    expect(error.message).toContain(
+      `expected at most ${MAX_FILTER_CONDITIONS} conditions but found condition number ${MAX_FILTER_CONDITIONS + 1}`,
+    );
+    expect(error.data).toMatchObject({ position: text.lastIndexOf('k =') });
+    // An IN list is one condition, however long.
+    const ids = Array.from({ length: 5_000 }, (_, i) => `'id-${i}'`).join(',');
+    expect(parseFilter(`uuid IN (${ids})`)).toMatchObject({ kind: 'in' });
   });
 });

@@ -1,0 +1,63 @@
+// BM25 text search over the inverted index, many queries in one statement.
+import { type DuckDBConnection, listValue } from '@duckdb/node-api';
+import { compileFilter } from '../filter/compile.js';
+import { DOCUMENTS_TABLE } from '../schema.js';
+import { SqlParams } from '../sql/params.js';
+import { tokenize } from '../text/tokenize.js';
+import { groupRankings, type Ranking } from './ranked.js';
+import type { Bm25Options } from './search-types.js';
+import { LENGTHS_TABLE, POSTINGS_TABLE } from './text-index.js';
+
+/** One text query: the text, its filter and how many hits it wants. */
+export interface TextQuery {
+  readonly text: string;
+  readonly filter: string | null;
+  readonly hasEmbedding: boolean;
+  readonly limit: number;
+}
+
+/**
+ * Ranks records by BM25 for each query:
+ *   score(D, Q) = Σ_{t ∈ Q} idf(t) · tf(t, D) · (k1 + 1) / (tf(t, D) + k1 · (1 − b + b · |D| / avgdl))
+ *   idf(t) = ln(1 + (N − df(t) + 0.5) / (df(t) + 0.5))
+ * Q is the set of distinct query terms; N, df and avgdl cover every indexed record, so a filter changes which
+ * records compete, not their scores. Only records containing at least one query term are ranked.
+ */
+export async function textSearch(connection: DuckDBConnection, queries: readonly TextQuery[], options: Bm25Options = {}): Promise<Ranking[]> {
+  const qids: number[] = [];
+  const terms: string[] = [];
+  queries.forEach((query, qid) => {
+    for (const term of new Set(tokenize(query.text))) {
+      qids.push(qid);
+      terms.push(term);
+    }
+  });
+  if (terms.length === 0) return queries.map(() => []);
+  const params = new SqlParams();
+  const qidList = params.add(listValue(qids));
+  const termList = params.add(listValue(terms));
+  const k1 = params.add(options.k1 ?? 1.2);
+  const b = params.add(options.b ?? 0.75);
+  const limits = params.add(listValue(queries.map((query) => query.limit)));
+  const filters = queries
+    .map((query, qid) => `(s.qid = ${qid} AND (${compileFilter(query.filter, { alias: 'd', params, hasEmbedding: query.hasEmbedding })}))`)
+    .join(' OR ');
+  const sql = `
+    WITH q AS (SELECT unnest(${qidList}::INTEGER[]) AS qid, unnest(${termList}::VARCHAR[]) AS term),
+    stats AS (SELECT count(*)::DOUBLE AS n, avg(length)::DOUBLE AS avgdl FROM ${LENGTHS_TABLE}),
+    hits AS (SELECT p.term, p.uuid, p.tf FROM ${POSTINGS_TABLE} p WHERE p.term IN (SELECT DISTINCT term FROM q)),
+    df AS (SELECT term, count(*)::DOUBLE AS df FROM hits GROUP BY term),
+    s AS (
+      SELECT q.qid, h.uuid,
+             sum(ln(1 + (stats.n - df.df + 0.5) / (df.df + 0.5))
+                 * h.tf * (${k1} + 1) / (h.tf + ${k1} * (1 - ${b} + ${b} * l.length / stats.avgdl))) AS score
+      FROM q JOIN hits h ON h.term = q.term JOIN df ON df.term = q.term
+             JOIN ${LENGTHS_TABLE} l ON l.uuid = h.uuid CROSS JOIN stats
+      GROUP BY q.qid, h.uuid)
+    SELECT s.qid, s.uuid, s.score FROM s JOIN ${DOCUMENTS_TABLE} d ON d.uuid = s.uuid
+    WHERE ${filters}
+    QUALIFY row_number() OVER (PARTITION BY s.qid ORDER BY s.score DESC, s.uuid) <= list_extract(${limits}, s.qid + 1)
+    ORDER BY s.qid, s.score DESC, s.uuid`;
+  const reader = await connection.runAndReadAll(sql, params.values);
+  return groupRankings(reader.getRows(), queries.length);
+}
