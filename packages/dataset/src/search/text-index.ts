@@ -13,7 +13,7 @@ export const LENGTHS_TABLE = 'cf_doc_lengths';
 const CHUNK_ROWS = 2048;
 
 /** The text of a record that text search sees: title, context, content and tags, in that order. */
-export function indexedText(row: Pick<StoredRow, 'title' | 'context' | 'content' | 'tags'>): string {
+export function indexedText(row: { readonly title: string | null; readonly context: string | null; readonly content: string; readonly tags: readonly string[] }): string {
   return [row.title ?? '', row.context ?? '', row.content, row.tags.join(' ')].join('\n');
 }
 

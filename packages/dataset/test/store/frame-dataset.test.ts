@@ -298,6 +298,18 @@ describe('embeddings', () => {
     expect(await ds.count('embedding IS NOT NULL')).toBe(1);
   });
 
+  it('stores a batch mixing vectors and nulls, more rows than one data chunk holds', async () => {
+    const records = Array.from({ length: 5000 }, (_, i) => ({
+      uuid: ID(i),
+      content: `r${i}`,
+      embedding: i % 3 === 0 ? null : Float32Array.from([i, -i, i / 7]),
+    }));
+    await ds.add(records);
+    const stored = await ds.get(records.map((r) => r.uuid));
+    expect(stored.map((r) => r.embedding)).toEqual(records.map((r) => r.embedding));
+    expect(await ds.count('embedding IS NULL')).toBe(1667);
+  });
+
   it('refuses vectors of another dimension or model with EMBEDDING_MISMATCH and writes nothing', async () => {
     await ds.add([{ uuid: ID(1), content: 'v', embedding: [1, 0, 0] }], { embeddingModel: 'model-a' });
     const dims = await expectError(ds.add([{ uuid: ID(2), content: 'w', embedding: [1, 0] }], { embeddingModel: 'model-a' }), 'EMBEDDING_MISMATCH');
