@@ -38,19 +38,21 @@ const WHITESPACE = /\s/;
 const SURROGATE = /[\uD800-\uDFFF]/;
 
 /**
- * Splits `text` into chunks of at most `chunkSize` characters. Cuts fall at paragraph breaks (blank lines)
- * where they can, else at sentence ends, else between words; only a single word longer than `chunkSize` is
- * cut inside (into pieces of `chunkSize - chunkOverlap`, so the overlap still fits), and never between the
- * two halves of a surrogate pair. Near a chunk's end, a stronger boundary
- * at least half-way in wins over a weaker one further on. Each chunk after the first starts with up to
- * `chunkOverlap` characters from the end of the previous one, beginning at a word start (at any character
- * only when those characters hold no word start, as inside a long word or text without spaces); the
- * overlap shrinks, or is left out, when the next piece would not fit with it.
+ * Splits `text` into chunks of at most `chunkSize` characters (code points). Cuts fall at paragraph breaks
+ * (blank lines) where they can, else at sentence ends (. ! ? … before a space, 。！？, line ends), else between
+ * words. Only a word longer than `chunkSize` is cut inside, into pieces of `chunkSize - chunkOverlap` so the
+ * overlap still fits, and never between the halves of a surrogate pair. Near a chunk's end, a stronger
+ * boundary at least half-way in wins over a weaker one further on.
  *
- * Chunks never begin or end with whitespace; whitespace between chunks is dropped, so a text of only
- * whitespace has no chunks and a text that fits has one chunk, the trimmed text. Exact property: the chunks'
- * `[start, end)` ranges cover every non-whitespace character, in order, and whatever lies between two chunks
- * is whitespace. The result depends on nothing but the arguments.
+ * Each chunk after the first starts with up to `chunkOverlap` characters from the end of the previous one,
+ * beginning at a word start (at any character only when those characters hold no word start, as inside a
+ * long word or text without spaces); the overlap shrinks, or is left out, when the next piece would not fit.
+ *
+ * Chunks never begin or end with whitespace and whitespace between chunks is dropped: a text of only
+ * whitespace has no chunks, and a text that fits has one chunk, the trimmed text. Exact property: every
+ * chunk is `text.slice(start, end)`; the chunks' ranges advance and cover every non-whitespace character; two
+ * neighbours overlap by at most `chunkOverlap` characters or have only whitespace between them. The result
+ * depends on nothing but the arguments.
  *
  * @throws DatasetError `INVALID_ARGUMENT` unless chunkSize is a positive integer and chunkOverlap an integer
  * from 0 to chunkSize - 1.
@@ -168,7 +170,8 @@ class Chunker {
       }
       count++;
     }
-    units.push({ start: pieceStart, end: to, strength: pieceStart === from ? strength : INSIDE_WORD });
+    // The word is longer than a piece, so the last piece never is the first.
+    units.push({ start: pieceStart, end: to, strength: INSIDE_WORD });
   }
 
   // Where the next chunk starts so it repeats the end of the previous one: the earliest word start within
@@ -204,7 +207,7 @@ class Chunker {
 
   // UTF-16 units taken by the code point at `i`.
   #unitsAt(i: number): number {
-    return (this.#text.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
+    return this.#text.codePointAt(i)! > 0xffff ? 2 : 1;
   }
 
   #chunk(start: number, end: number): TextChunk {

@@ -11,6 +11,7 @@ export interface HashEmbedderOptions {
   readonly dimensions?: number;
 }
 
+// Changing anything below (or the hash, or the features) changes every vector: bump the version in the id.
 const DEFAULT_DIMENSIONS = 384;
 const MAX_DIMENSIONS = 65_536;
 const WORD_WEIGHT = 1;

@@ -286,10 +286,12 @@ export class OpenAIEmbedder implements Embedder {
           { data: this.#data(batch, { expected: this.dimensions, got: embedding.length, index: batch.start + index }) },
         );
       }
-      if (!embedding.every((value) => typeof value === 'number' && Number.isFinite(value))) {
+      // Checked after conversion: a finite double such as 1e300 is Infinity as a float.
+      const vector = embedding.every((value) => typeof value === 'number') ? Float32Array.from(embedding as number[]) : undefined;
+      if (vector === undefined || !vector.every(Number.isFinite)) {
         throw malformed(`data[${position}].embedding holds something other than finite numbers`);
       }
-      vectors[index] = Float32Array.from(embedding as number[]);
+      vectors[index] = vector;
     });
     return vectors as Float32Array[];
   }

@@ -32,7 +32,7 @@ export async function vectorSearch(connection: DuckDBConnection, queries: readon
       SELECT q.qid, d.uuid, array_cosine_similarity(d.embedding, q.v) AS score
       FROM ${DOCUMENTS_TABLE} d, q
       WHERE d.embedding IS NOT NULL AND (${filters}))
-    -- A zero vector has no direction: its similarity is NaN, and it ranks nowhere.
+    -- DuckDB scores a zero vector -1 (it has no direction); NaN can only come from corrupt data.
     WHERE NOT isnan(score)
     QUALIFY row_number() OVER (PARTITION BY qid ORDER BY score DESC, uuid) <= list_extract(${limits}, qid + 1)
     ORDER BY qid, score DESC, uuid`;

@@ -237,6 +237,10 @@ describe('OpenAIEmbedder failures that are not retried', () => {
       'data[0].embedding holds something other than finite numbers',
       { data: [{ index: 0, embedding: [0, 0, 0, 0, 0, 0, 0, null] }, { index: 1, embedding: Array(8).fill(0) }] },
     ],
+    [
+      'data[0].embedding holds something other than finite numbers',
+      { data: [{ index: 0, embedding: [0, 0, 0, 0, 0, 0, 0, 1e300] }, { index: 1, embedding: Array(8).fill(0) }] },
+    ],
   ])('rejects a malformed body (%s) with EMBEDDER_FAILED and no retry', async (problem, body) => {
     const server = await startFakeServer(() => ({ body }));
     const error = await failure(embedder(server.baseUrl).embed(['a', 'b']));
