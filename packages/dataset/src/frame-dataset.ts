@@ -160,6 +160,11 @@ export class FrameDataset {
     return this.read((reader) => reader.query(options));
   }
 
+  /** Which of the ids exist. */
+  existing(ids: readonly string[]): Promise<Set<string>> {
+    return this.read((reader) => reader.existing(ids));
+  }
+
   /** How many records match a filter. */
   count(filter?: string | null): Promise<number> {
     return this.read((reader) => reader.count(filter));

@@ -146,6 +146,7 @@ async function fetchRecords(connection: DuckDBConnection, ids: string[], withEmb
   const reader = await connection.runAndReadAll(
     `SELECT ${selectColumns('', withEmbedding)} FROM ${DOCUMENTS_TABLE} WHERE uuid IN (SELECT unnest(${list}))`,
     params.values,
+    params.types,
   );
   return new Map(reader.getRowObjectsJS().map((row) => {
     const record = toFrameRecord(decodeRow(row));

@@ -80,7 +80,7 @@ export class TextIndex implements WriteHooks {
   async beforeDelete(connection: DuckDBConnection, uuids: readonly string[]): Promise<void> {
     const params = new SqlParams();
     const list = params.add(listValue([...uuids]));
-    await connection.run(`DELETE FROM ${POSTINGS_TABLE} WHERE uuid IN (SELECT unnest(${list}))`, params.values);
-    await connection.run(`DELETE FROM ${LENGTHS_TABLE} WHERE uuid IN (SELECT unnest(${list}))`, params.values);
+    await connection.run(`DELETE FROM ${POSTINGS_TABLE} WHERE uuid IN (SELECT unnest(${list}))`, params.values, params.types);
+    await connection.run(`DELETE FROM ${LENGTHS_TABLE} WHERE uuid IN (SELECT unnest(${list}))`, params.values, params.types);
   }
 }

@@ -1,5 +1,5 @@
 // BM25 text search over the inverted index, many queries in one statement.
-import { type DuckDBConnection, listValue } from '@duckdb/node-api';
+import { DOUBLE, type DuckDBConnection, INTEGER, LIST, listValue } from '@duckdb/node-api';
 import { compileFilter } from '../filter/compile.js';
 import { DOCUMENTS_TABLE } from '../schema.js';
 import { SqlParams } from '../sql/params.js';
@@ -34,11 +34,11 @@ export async function textSearch(connection: DuckDBConnection, queries: readonly
   });
   if (terms.length === 0) return queries.map(() => []);
   const params = new SqlParams();
-  const qidList = params.add(listValue(qids));
+  const qidList = params.add(listValue(qids), LIST(INTEGER));
   const termList = params.add(listValue(terms));
-  const k1 = params.add(options.k1 ?? 1.2);
-  const b = params.add(options.b ?? 0.75);
-  const limits = params.add(listValue(queries.map((query) => query.limit)));
+  const k1 = params.add(options.k1 ?? 1.2, DOUBLE);
+  const b = params.add(options.b ?? 0.75, DOUBLE);
+  const limits = params.add(listValue(queries.map((query) => query.limit)), LIST(INTEGER));
   const filters = queries
     .map((query, qid) => `(s.qid = ${qid} AND (${compileFilter(query.filter, { alias: 'd', params, hasEmbedding: query.hasEmbedding })}))`)
     .join(' OR ');
@@ -58,6 +58,6 @@ export async function textSearch(connection: DuckDBConnection, queries: readonly
     WHERE ${filters}
     QUALIFY row_number() OVER (PARTITION BY s.qid ORDER BY s.score DESC, s.uuid) <= list_extract(${limits}, s.qid + 1)
     ORDER BY s.qid, s.score DESC, s.uuid`;
-  const reader = await connection.runAndReadAll(sql, params.values);
+  const reader = await connection.runAndReadAll(sql, params.values, params.types);
   return groupRankings(reader.getRows(), queries.length);
 }

@@ -1,5 +1,5 @@
 // Exact vector search: cosine similarity over the FLOAT[n] column, many queries in one pass over the vectors.
-import { type DuckDBConnection, listValue } from '@duckdb/node-api';
+import { type DuckDBConnection, FLOAT, INTEGER, LIST, listValue } from '@duckdb/node-api';
 import { compileFilter } from '../filter/compile.js';
 import { DOCUMENTS_TABLE } from '../schema.js';
 import { SqlParams } from '../sql/params.js';
@@ -20,8 +20,8 @@ export interface VectorQuery {
 export async function vectorSearch(connection: DuckDBConnection, queries: readonly VectorQuery[], dimensions: number): Promise<Ranking[]> {
   if (queries.length === 0) return [];
   const params = new SqlParams();
-  const vectors = params.add(listValue(queries.map((query) => listValue(Array.from(query.vector)))));
-  const limits = params.add(listValue(queries.map((query) => query.limit)));
+  const vectors = params.add(listValue(queries.map((query) => listValue(Array.from(query.vector)))), LIST(LIST(FLOAT)));
+  const limits = params.add(listValue(queries.map((query) => query.limit)), LIST(INTEGER));
   const filters = queries
     .map((query, qid) => `(q.qid = ${qid} AND (${compileFilter(query.filter, { alias: 'd', params, hasEmbedding: true })}))`)
     .join(' OR ');
@@ -36,6 +36,6 @@ export async function vectorSearch(connection: DuckDBConnection, queries: readon
     WHERE NOT isnan(score)
     QUALIFY row_number() OVER (PARTITION BY qid ORDER BY score DESC, uuid) <= list_extract(${limits}, qid + 1)
     ORDER BY qid, score DESC, uuid`;
-  const reader = await connection.runAndReadAll(sql, params.values);
+  const reader = await connection.runAndReadAll(sql, params.values, params.types);
   return groupRankings(reader.getRows(), queries.length);
 }

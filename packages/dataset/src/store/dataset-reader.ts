@@ -110,7 +110,7 @@ export class DatasetReader {
   }
 
   protected async readRows(sql: string, params: SqlParams): Promise<StoredRow[]> {
-    const reader = await this.connection.runAndReadAll(sql, params.values);
+    const reader = await this.connection.runAndReadAll(sql, params.values, params.types);
     return reader.getRowObjectsJS().map((row) => decodeRow(row));
   }
 
@@ -155,6 +155,7 @@ export class DatasetReader {
     const reader = await this.connection.runAndReadAll(
       `SELECT uuid FROM ${DOCUMENTS_TABLE} WHERE uuid IN (SELECT unnest(${list}))`,
       params.values,
+      params.types,
     );
     return new Set(reader.getRows().map((row) => row[0] as string));
   }
@@ -183,6 +184,7 @@ export class DatasetReader {
     const reader = await this.connection.runAndReadAll(
       `SELECT uuid FROM ${DOCUMENTS_TABLE} WHERE ${where} ORDER BY uuid LIMIT ${params.add(checkCount('limit', limit, MAX_LIMIT))}`,
       params.values,
+      params.types,
     );
     return reader.getRows().map((row) => row[0] as string);
   }
@@ -192,7 +194,7 @@ export class DatasetReader {
     this.checkOpen();
     const params = new SqlParams();
     const where = this.where(filter, params);
-    const reader = await this.connection.runAndReadAll(`SELECT count(*) FROM ${DOCUMENTS_TABLE} WHERE ${where}`, params.values);
+    const reader = await this.connection.runAndReadAll(`SELECT count(*) FROM ${DOCUMENTS_TABLE} WHERE ${where}`, params.values, params.types);
     return Number(reader.getRows()[0]?.[0] ?? 0);
   }
 
@@ -209,6 +211,7 @@ export class DatasetReader {
       `SELECT ${selectColumns('', (options.includeEmbedding ?? false) && this.hasEmbedding)} FROM ${DOCUMENTS_TABLE}
        WHERE ${where} ORDER BY uuid`,
       params.values,
+      params.types,
     );
     let batch: FrameRecord[] = [];
     for await (const rows of result.yieldRowObjectJs()) {

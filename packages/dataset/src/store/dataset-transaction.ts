@@ -166,6 +166,7 @@ export class DatasetTransaction extends DatasetReader {
       `SELECT uuid, uuid IN (SELECT unnest(${list})) AS asked FROM ${DOCUMENTS_TABLE}
        WHERE uuid IN (SELECT unnest(${list})) OR parent_id IN (SELECT unnest(${list}))`,
       params.values,
+      params.types,
     );
     const found = reader.getRows().map((row) => ({ uuid: row[0] as string, asked: row[1] as boolean }));
     const deleted = new Set(found.filter((row) => row.asked).map((row) => row.uuid));
@@ -182,7 +183,7 @@ export class DatasetTransaction extends DatasetReader {
     await this.#hooks.beforeDelete(this.connection, uuids);
     const params = new SqlParams();
     const list = params.add(listValue([...uuids]));
-    await this.connection.run(`DELETE FROM ${DOCUMENTS_TABLE} WHERE uuid IN (SELECT unnest(${list}))`, params.values);
+    await this.connection.run(`DELETE FROM ${DOCUMENTS_TABLE} WHERE uuid IN (SELECT unnest(${list}))`, params.values, params.types);
   }
 
   async #write(rows: readonly StoredRow[], options: WriteOptions): Promise<void> {

@@ -6,7 +6,8 @@ const CONFLICT = /conflict/i;
 
 /** Maps an error thrown by DuckDB to a DatasetError where it has a meaning callers can act on. */
 export function fromDuckDBError(error: unknown): unknown {
-  if (!(error instanceof Error) || error instanceof DatasetError) return error;
+  // DuckDB's client throws plain Errors; any subclass is someone's own error and passes through untouched.
+  if (!(error instanceof Error) || Object.getPrototypeOf(error) !== Error.prototype) return error;
   const duplicate = DUPLICATE_KEY.exec(error.message);
   if (duplicate) {
     return new DatasetError('DUPLICATE_ID', `A record with uuid ${duplicate[1]} already exists; use upsert or update to change it.`, {

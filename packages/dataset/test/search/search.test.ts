@@ -195,6 +195,15 @@ describe('vector search', () => {
     expect(new Set(hits.map((h) => h.score)).size).toBe(1);
   });
 
+  it('accepts query vectors whose first components are whole numbers', async () => {
+    const query = Float32Array.from({ length: DIMS }, (_, i) => (i < 2 ? i : 0.25));
+    const outcomes = await ds.searchMany([
+      { type: 'vector', vector: query, limit: 2 },
+      { type: 'vector', vector: [0, 1, ...Array.from({ length: DIMS - 2 }, () => 0.5)], limit: 2 },
+    ]);
+    expect(outcomes.map((o) => o.ok && o.hits.length)).toEqual([2, 2]);
+  });
+
   it('ranks nothing for a zero query vector instead of returning NaN scores', async () => {
     expect(await ds.search({ type: 'vector', vector: new Float32Array(DIMS), limit: 3 })).toEqual([]);
   });

@@ -68,6 +68,11 @@ describe('opening', () => {
     ds = await FrameDataset.open({ path: ':memory:' });
   });
 
+  it('reports which ids exist', async () => {
+    await ds.add([{ uuid: ID(1), content: 'x' }]);
+    expect(await ds.existing([ID(1), ID(2)])).toEqual(new Set([ID(1)]));
+  });
+
   it('works in memory', async () => {
     const memory = await FrameDataset.open({ path: ':memory:' });
     await memory.add([{ content: 'x' }]);
@@ -247,6 +252,8 @@ describe('querying', () => {
     expect(await ds.count("collection = 'alpha' AND n >= 6")).toBe(8);
     expect(await ds.count()).toBe(30);
     expect(await ds.count('even = true')).toBe(15);
+    expect(await ds.count('n IN (1, 2.5, 3)')).toBe(2);
+    expect(await ds.count('n BETWEEN 0 AND 2.5')).toBe(3);
   });
 
   it('rejects an unknown order field and a bad limit with INVALID_ARGUMENT', async () => {
