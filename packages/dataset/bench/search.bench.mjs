@@ -23,10 +23,21 @@ async function time(fn) {
 }
 
 try {
-  const records = await readCorpus(corpusPath(N), N + QUERIES);
-  const docs = records.slice(0, N);
-  // Queries: the vectors and titles of documents that are not in the dataset.
-  const queries = records.slice(N, N + QUERIES);
+  const docs = await readCorpus(corpusPath(N), N);
+  if (docs.length < N) throw new Error(`the corpus has only ${docs.length} documents; ${N} are needed`);
+  // Queries: for 100 documents spread over the dataset, a few words of their text, and their vector with
+  // seeded noise added (so the nearest neighbour is not simply the document itself).
+  let seed = 99;
+  const noise = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return (seed / 0x7fffffff - 0.5) * 0.1;
+  };
+  const queries = Array.from({ length: QUERIES }, (_, i) => {
+    const doc = docs[Math.floor((i * N) / QUERIES)];
+    const vector = doc.embedding.map((x) => x + noise());
+    const norm = Math.hypot(...vector);
+    return { content: doc.content.split(/\s+/).slice(0, 6).join(' '), embedding: vector.map((x) => x / norm) };
+  });
   const ds = await FrameDataset.open({ path: join(dir, 'search.duckdb') });
   let loadMs = 0;
   for (let i = 0; i < docs.length; i += 10_000) loadMs += await time(() => ds.add(docs.slice(i, i + 10_000), { embeddingModel: 'corpus' }));

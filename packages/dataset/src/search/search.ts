@@ -12,6 +12,7 @@ import { reciprocalRankFusion, type FusedHit } from './hybrid.js';
 import type { Ranking } from './ranked.js';
 import type { Bm25Options, SearchHit, SearchRequest } from './search-types.js';
 import { textSearch } from './text-search.js';
+import { snapshotSearch, type VectorCache } from './vector-cache.js';
 import { vectorSearch } from './vector-search.js';
 
 /** Each search's hits, or the error that failed that search alone. */
@@ -77,6 +78,7 @@ export async function runSearches(
   requests: readonly SearchRequest[],
   embedding: EmbeddingInfo | null,
   bm25: Bm25Options = {},
+  vectorCache: VectorCache | null = null,
 ): Promise<SearchOutcome[]> {
   const outcomes: (SearchOutcome | Plan)[] = requests.map((request) => {
     try {
@@ -91,11 +93,10 @@ export async function runSearches(
   const vectorPlans = plans.filter(({ entry }) => entry.vector !== null && embedding !== null && !isZero(entry.vector));
   const vectorRankings = new Map<number, Ranking>();
   if (embedding !== null && vectorPlans.length > 0) {
-    const rankings = await vectorSearch(
-      connection,
-      vectorPlans.map(({ entry }) => ({ vector: entry.vector!, filter: entry.request.filter ?? null, limit: entry.depth })),
-      embedding.dimensions,
-    );
+    const queries = vectorPlans.map(({ entry }) => ({ vector: entry.vector!, filter: entry.request.filter ?? null, limit: entry.depth }));
+    const snapshot = vectorCache === null ? null : await vectorCache.snapshot(connection, embedding.dimensions);
+    const rankings =
+      snapshot === null ? await vectorSearch(connection, queries, embedding.dimensions) : await snapshotSearch(connection, snapshot, queries);
     vectorPlans.forEach(({ index }, i) => vectorRankings.set(index, rankings[i]!));
   }
 

@@ -5,6 +5,7 @@ import { compileFilter } from '../filter/compile.js';
 import type { FrameRecord } from '../record.js';
 import { DOCUMENTS_TABLE, META_TABLE } from '../schema.js';
 import { runSearches, type SearchOutcome } from '../search/search.js';
+import type { VectorCache } from '../search/vector-cache.js';
 import type { Bm25Options, SearchHit, SearchRequest } from '../search/search-types.js';
 import { SqlParams } from '../sql/params.js';
 import { normalizeUuid, type StoredRow, toFrameRecord } from './record-codec.js';
@@ -93,9 +94,13 @@ export class DatasetReader {
   protected readonly connection: DuckDBConnection;
   protected readonly embedding: EmbeddingState;
 
-  constructor(connection: DuckDBConnection, embedding: EmbeddingState) {
+  readonly #vectors: VectorCache | null;
+
+  /** `vectors`, when given, serves vector searches from memory; it must reflect what this connection sees. */
+  constructor(connection: DuckDBConnection, embedding: EmbeddingState, vectors: VectorCache | null = null) {
     this.connection = connection;
     this.embedding = embedding;
+    this.#vectors = vectors;
   }
 
   /** Throws when the reader may no longer be used; transactions override it. */
@@ -233,7 +238,7 @@ export class DatasetReader {
    */
   async searchMany(requests: readonly SearchRequest[], bm25?: Bm25Options): Promise<SearchOutcome[]> {
     this.checkOpen();
-    return runSearches(this.connection, requests, this.embedding.info, bm25);
+    return runSearches(this.connection, requests, this.embedding.info, bm25, this.#vectors);
   }
 
   /** Runs one search; throws the DatasetError that fails it. */

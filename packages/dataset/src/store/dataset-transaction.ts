@@ -54,6 +54,7 @@ export class DatasetTransaction extends DatasetReader {
   /** The embedding settings as this transaction sees them; published to the dataset on commit. */
   readonly #local: EmbeddingState;
   #open = true;
+  #wrote = false;
 
   constructor(connection: DuckDBConnection, shared: EmbeddingState, hooks: WriteHooks) {
     const local: EmbeddingState = { info: shared.info };
@@ -65,6 +66,11 @@ export class DatasetTransaction extends DatasetReader {
   /** The embedding settings after this transaction's writes. */
   get embeddingInfo(): EmbeddingInfo | null {
     return this.#local.info;
+  }
+
+  /** Whether this transaction changed any record. */
+  get wrote(): boolean {
+    return this.#wrote;
   }
 
   /** Ends the transaction's life: later calls fail instead of writing outside it. */
@@ -180,6 +186,7 @@ export class DatasetTransaction extends DatasetReader {
 
   async #remove(uuids: readonly string[]): Promise<void> {
     if (uuids.length === 0) return;
+    this.#wrote = true;
     await this.#hooks.beforeDelete(this.connection, uuids);
     const params = new SqlParams();
     const list = params.add(listValue([...uuids]));
@@ -188,6 +195,7 @@ export class DatasetTransaction extends DatasetReader {
 
   async #write(rows: readonly StoredRow[], options: WriteOptions): Promise<void> {
     if (rows.length === 0) return;
+    this.#wrote = true;
     await this.#prepareEmbeddingColumn(rows, options);
     await appendRows(this.connection, rows, this.#local.info?.dimensions ?? null);
     await this.#hooks.afterInsert(this.connection, rows);

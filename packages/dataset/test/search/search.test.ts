@@ -187,6 +187,37 @@ describe('vector search', () => {
     expect(!mismatch.ok && mismatch.error.message).toMatch(/3 dimensions.*16-dimension vectors from test/);
   });
 
+  it('ranks the same from memory, from DuckDB inside a transaction, and with the memory copy turned off', async () => {
+    const queries = Array.from({ length: 5 }, () => Float32Array.from({ length: DIMS }, rnd));
+    const requests = queries.map((vector, q) => ({ type: 'vector' as const, vector, limit: 7, filter: q % 2 ? `"group" IN (1, 2)` : null }));
+    const fromMemory = await ds.searchMany(requests);
+    const fromSql = await ds.transaction((tx) => tx.searchMany(requests));
+    const path = ds.path;
+    await ds.close();
+    ds = await FrameDataset.open({ path, vectorCacheBytes: 0 });
+    const uncached = await ds.searchMany(requests);
+    const shape = (outcomes: typeof fromMemory) => outcomes.map((o) => (o.ok ? o.hits.map((h) => h.uuid) : o.error.code));
+    expect(shape(fromSql)).toEqual(shape(fromMemory));
+    expect(shape(uncached)).toEqual(shape(fromMemory));
+    fromMemory.forEach((outcome, q) => {
+      const other = fromSql[q]!;
+      if (!outcome.ok || !other.ok) throw new Error('a search failed');
+      outcome.hits.forEach((hit, i) => expect(hit.score).toBeCloseTo(other.hits[i]!.score, 5));
+    });
+  });
+
+  it('sees every committed add and delete in the next vector search', async () => {
+    const query = Float32Array.from({ length: DIMS }, rnd);
+    await ds.search({ type: 'vector', vector: query, limit: 1 });
+    await ds.add([{ uuid: ID(5000), content: 'exact match', embedding: query }]);
+    const [top] = await ds.search({ type: 'vector', vector: query, limit: 1 });
+    expect(top?.uuid).toBe(ID(5000));
+    expect(top?.score).toBeCloseTo(1, 6);
+    await ds.delete([ID(5000)]);
+    const [after] = await ds.search({ type: 'vector', vector: query, limit: 1 });
+    expect(after?.uuid).not.toBe(ID(5000));
+  });
+
   it('breaks score ties by uuid', async () => {
     const same = Float32Array.from({ length: DIMS }, (_, i) => (i === 0 ? 1 : 0));
     await ds.add([ID(2001), ID(2000), ID(2002)].map((uuid) => ({ uuid, content: 'tie', embedding: same })));
