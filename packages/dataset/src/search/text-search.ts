@@ -1,9 +1,9 @@
 // BM25 text search over the inverted index, many queries in one statement.
 import { DOUBLE, type DuckDBConnection, INTEGER, LIST, listValue } from '@duckdb/node-api';
-import { compileFilter } from '../filter/compile.js';
 import { DOCUMENTS_TABLE } from '../schema.js';
 import { SqlParams } from '../sql/params.js';
 import { tokenize } from '../text/tokenize.js';
+import { perQueryFilter } from './filter-groups.js';
 import { groupRankings, type Ranking } from './ranked.js';
 import type { Bm25Options } from './search-types.js';
 import { LENGTHS_TABLE, POSTINGS_TABLE } from './text-index.js';
@@ -39,9 +39,15 @@ export async function textSearch(connection: DuckDBConnection, queries: readonly
   const k1 = params.add(options.k1 ?? 1.2, DOUBLE);
   const b = params.add(options.b ?? 0.75, DOUBLE);
   const limits = params.add(listValue(queries.map((query) => query.limit)), LIST(INTEGER));
-  const filters = queries
-    .map((query, qid) => `(s.qid = ${qid} AND (${compileFilter(query.filter, { alias: 'd', params, hasEmbedding: query.hasEmbedding })}))`)
-    .join(' OR ');
+  const filters = perQueryFilter(
+    queries.map((query) => query.filter),
+    's.qid',
+    'd',
+    params,
+    queries.some((query) => query.hasEmbedding),
+  );
+  // Without filters the records table is not needed at all: the index alone ranks.
+  const from = filters === null ? 's' : `s JOIN ${DOCUMENTS_TABLE} d ON d.uuid = s.uuid WHERE ${filters}`;
   const sql = `
     WITH q AS (SELECT unnest(${qidList}::INTEGER[]) AS qid, unnest(${termList}::VARCHAR[]) AS term),
     stats AS (SELECT count(*)::DOUBLE AS n, avg(length)::DOUBLE AS avgdl FROM ${LENGTHS_TABLE}),
@@ -54,8 +60,7 @@ export async function textSearch(connection: DuckDBConnection, queries: readonly
       FROM q JOIN hits h ON h.term = q.term JOIN df ON df.term = q.term
              JOIN ${LENGTHS_TABLE} l ON l.uuid = h.uuid CROSS JOIN stats
       GROUP BY q.qid, h.uuid)
-    SELECT s.qid, s.uuid, s.score FROM s JOIN ${DOCUMENTS_TABLE} d ON d.uuid = s.uuid
-    WHERE ${filters}
+    SELECT s.qid, s.uuid, s.score FROM ${from}
     QUALIFY row_number() OVER (PARTITION BY s.qid ORDER BY s.score DESC, s.uuid) <= list_extract(${limits}, s.qid + 1)
     ORDER BY s.qid, s.score DESC, s.uuid`;
   const reader = await connection.runAndReadAll(sql, params.values, params.types);
