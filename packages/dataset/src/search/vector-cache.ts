@@ -44,47 +44,77 @@ export class VectorSnapshot {
    */
   search(queries: readonly VectorQuery[], rows: Int32Array | null): Ranking[] {
     const results: Ranking[] = [];
-    const dims = this.dimensions;
-    const count = rows === null ? this.ids.length : rows.length;
     for (let start = 0; start < queries.length; start += 4) {
       const block = queries.slice(start, start + 4);
-      const vectors = block.map((query) => query.vector);
-      while (vectors.length < 4) vectors.push(vectors[0]!);
-      const [a, b, c, d] = vectors as [Float32Array, Float32Array, Float32Array, Float32Array];
-      const qNorms = block.map((query) => Math.sqrt(dot(query.vector, 0, query.vector, 0, dims)));
       const heaps = block.map((query) => new TopK(query.limit, this.ids));
-      const matrix = this.#matrix;
-      for (let i = 0; i < count; i++) {
-        const row = rows === null ? i : rows[i]!;
-        const offset = row * dims;
-        let sa = 0;
-        let sb = 0;
-        let sc = 0;
-        let sd = 0;
-        for (let j = 0; j < dims; j++) {
-          const x = matrix[offset + j]!;
-          sa += x * a[j]!;
-          sb += x * b[j]!;
-          sc += x * c[j]!;
-          sd += x * d[j]!;
-        }
-        const sums = [sa, sb, sc, sd];
-        const norm = this.#norms[row]!;
-        heaps.forEach((heap, q) => {
-          const denominator = norm * qNorms[q]!;
-          heap.offer(row, denominator === 0 ? -1 : sums[q]! / denominator);
-        });
-      }
+      if (block.length === 4) this.#scoreFour(block, rows, heaps);
+      else for (const [q, query] of block.entries()) this.#scoreOne(query.vector, rows, heaps[q]!);
       for (const heap of heaps) results.push(heap.sorted());
     }
     return results;
   }
+
+  #cosine(sum: number, row: number, queryNorm: number): number {
+    const denominator = this.#norms[row]! * queryNorm;
+    return denominator === 0 ? -1 : sum / denominator;
+  }
+
+  #scoreOne(query: Float32Array, rows: Int32Array | null, heap: TopK): void {
+    const dims = this.dimensions;
+    const matrix = this.#matrix;
+    const queryNorm = Math.sqrt(dot(query, 0, query, 0, dims));
+    const count = rows === null ? this.ids.length : rows.length;
+    for (let i = 0; i < count; i++) {
+      const row = rows === null ? i : rows[i]!;
+      heap.offer(row, this.#cosine(dot(matrix, row * dims, query, 0, dims), row, queryNorm));
+    }
+  }
+
+  /** Four queries per pass: each vector is loaded once for four dot products. */
+  #scoreFour(block: readonly VectorQuery[], rows: Int32Array | null, heaps: TopK[]): void {
+    const dims = this.dimensions;
+    const matrix = this.#matrix;
+    const [a, b, c, d] = block.map((query) => query.vector) as [Float32Array, Float32Array, Float32Array, Float32Array];
+    const [na, nb, nc, nd] = [a, b, c, d].map((v) => Math.sqrt(dot(v, 0, v, 0, dims))) as [number, number, number, number];
+    const [ha, hb, hc, hd] = heaps as [TopK, TopK, TopK, TopK];
+    const count = rows === null ? this.ids.length : rows.length;
+    for (let i = 0; i < count; i++) {
+      const row = rows === null ? i : rows[i]!;
+      const offset = row * dims;
+      let sa = 0;
+      let sb = 0;
+      let sc = 0;
+      let sd = 0;
+      for (let j = 0; j < dims; j++) {
+        const x = matrix[offset + j]!;
+        sa += x * a[j]!;
+        sb += x * b[j]!;
+        sc += x * c[j]!;
+        sd += x * d[j]!;
+      }
+      ha.offer(row, this.#cosine(sa, row, na));
+      hb.offer(row, this.#cosine(sb, row, nb));
+      hc.offer(row, this.#cosine(sc, row, nc));
+      hd.offer(row, this.#cosine(sd, row, nd));
+    }
+  }
 }
 
 function dot(a: Float32Array, ai: number, b: Float32Array, bi: number, n: number): number {
-  let sum = 0;
-  for (let j = 0; j < n; j++) sum += a[ai + j]! * b[bi + j]!;
-  return sum;
+  // Four running sums let the CPU overlap the multiply-adds; the tail handles any dimension count.
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    s0 += a[ai + j]! * b[bi + j]!;
+    s1 += a[ai + j + 1]! * b[bi + j + 1]!;
+    s2 += a[ai + j + 2]! * b[bi + j + 2]!;
+    s3 += a[ai + j + 3]! * b[bi + j + 3]!;
+  }
+  for (; j < n; j++) s0 += a[ai + j]! * b[bi + j]!;
+  return s0 + s1 + s2 + s3;
 }
 
 /** The best `k` rows by score (ties to the smaller uuid), kept in a min-heap of the worst-first. */
@@ -225,7 +255,7 @@ export async function snapshotSearch(connection: DuckDBConnection, snapshot: Vec
       const params = new SqlParams();
       const where = compileFilter(filter, { params, hasEmbedding: true });
       const reader = await connection.runAndReadAll(
-        `SELECT uuid FROM ${DOCUMENTS_TABLE} WHERE embedding IS NOT NULL AND (${where})`,
+        `SELECT uuid FROM ${DOCUMENTS_TABLE} WHERE ${where}`,
         params.values,
         params.types,
       );
