@@ -77,7 +77,8 @@ export class FrameDataset {
   static async open(options: OpenOptions): Promise<FrameDataset> {
     const path = options.path === ':memory:' ? ':memory:' : resolve(options.path);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const config: Record<string, string> = {};
+    // Nothing may be downloaded at run time: DuckDB must never fetch an extension on its own.
+    const config: Record<string, string> = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
     if (options.threads !== undefined) config['threads'] = String(options.threads);
     if (options.memoryLimit !== undefined) config['memory_limit'] = options.memoryLimit;
     let instance: DuckDBInstance;
