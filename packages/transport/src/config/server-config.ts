@@ -1,0 +1,43 @@
+// The validated configuration both servers run with (see loadConfig for where each value comes from).
+import type { LogLevel } from '../logging/logger.js';
+
+/** Which embedder turns texts into vectors. */
+export type EmbedderConfig =
+  | { readonly kind: 'hash'; readonly dimensions: number }
+  | { readonly kind: 'openai'; readonly url: string; readonly model: string; readonly apiKey?: string; readonly dimensions: number };
+
+/** Which LLM batch_enhance uses: the built-in extractive enhancer, or an OpenAI-compatible chat API. */
+export type LlmConfig = { readonly kind: 'builtin' } | { readonly kind: 'openai'; readonly url: string; readonly model: string; readonly apiKey?: string };
+
+/** Settings only the HTTP server has. */
+export interface HttpConfig {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Bearer token every request must carry; required when `host` is not a loopback address. */
+  readonly token?: string;
+  /** Host header values accepted (DNS-rebinding protection); default: the loopback names with the port. */
+  readonly allowedHosts?: readonly string[];
+  /** Origin header values accepted; default: http:// plus each allowed host. Requests without Origin pass. */
+  readonly allowedOrigins?: readonly string[];
+  readonly maxBodyBytes: number;
+  readonly sessionIdleSeconds: number;
+}
+
+/** Everything the servers are configured with, validated; paths are absolute. */
+export interface ServerConfig {
+  readonly dataset: string;
+  readonly allowedRoots: readonly string[];
+  readonly embedder: EmbedderConfig;
+  readonly llm: LlmConfig;
+  readonly allowPrivateUrls: boolean;
+  readonly readOnly: boolean;
+  readonly logLevel: LogLevel;
+  readonly maxResponseBytes: number;
+  readonly shutdownGraceSeconds: number;
+  /** Present for the HTTP server only. */
+  readonly http?: HttpConfig;
+}
+
+/** Which server a configuration is for: HTTP takes extra options. */
+export type AppKind = 'stdio' | 'http';

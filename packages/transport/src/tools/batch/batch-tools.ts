@@ -1,0 +1,131 @@
+// The batch tools: one row per core operation (core's BATCH_OPERATIONS), adding what agents need to see.
+import {
+  BATCH_OPERATIONS,
+  type BatchAddResult,
+  type BatchDeleteResult,
+  type BatchLimits,
+  type BatchOperationName,
+  type BatchSearchResult,
+  type BatchUpdateResult,
+} from '@contextframe/core';
+import { FILTER_HELP } from '@contextframe/dataset';
+import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { z } from 'zod';
+import { fitLists, fitNestedHits, jsonBytes } from '../../results/size-budget.js';
+import type { JsonSchema } from '../../schema/advertised-schema.js';
+import {
+  BatchAddOutputSchema,
+  BatchDeleteOutputSchema,
+  BatchSearchOutputSchema,
+  BatchUpdateOutputSchema,
+} from '../../schema/output-schemas.js';
+import { type AnyToolSpec, defineTool } from '../tool-spec.js';
+
+/** What transport adds to a core operation to make it a tool. */
+interface BatchToolRow<R extends object> {
+  readonly title: string;
+  readonly description: (limits: BatchLimits) => string;
+  readonly output: z.ZodType;
+  readonly annotations: ToolAnnotations;
+  readonly writes: boolean;
+  readonly inputRules?: JsonSchema;
+  readonly fit?: (result: R, budget: number) => R;
+}
+
+/** Exactly one of filter and document_ids, as JSON Schema (core checks it too, with a clearer message). */
+export const SELECTION_RULES: JsonSchema = { oneOf: [{ required: ['filter'] }, { required: ['document_ids'] }] };
+
+const number = (n: number): string => n.toLocaleString('en-US');
+
+/**
+ * One row per batch operation. Adding an operation to core's BATCH_OPERATIONS fails this file's typecheck
+ * until its row is here: a title, a description, an output schema, annotations and (for big results) a trim.
+ */
+const BATCH_TOOL_ROWS = {
+  batch_search: {
+    title: 'Run many searches',
+    description: (limits) =>
+      `Run many searches in one call (up to ${number(limits.maxQueries)} queries); results come back in input order, one entry per query. ` +
+      "Each query has a search_type: 'hybrid' (default; keywords and embeddings fused), 'vector' (embedding similarity) or 'text' (BM25 keywords), " +
+      'a limit (default 10) and an optional filter. A query that fails (e.g. a bad filter) is reported in its own entry with success: false and a ' +
+      'code such as FILTER_SYNTAX; the other queries still run. A result too large for the response budget keeps every query\'s best hits and is ' +
+      'marked truncated: true. Reports progress per query when the request carries a progress token.\n\n' +
+      `${FILTER_HELP}\n\n` +
+      'Example: {"queries": [{"query": "vector databases", "limit": 5}, {"query": "invoice", "search_type": "text", "filter": "collection = \'finance\' AND created_at > \'2024-01-01\'"}]}',
+    output: BatchSearchOutputSchema,
+    annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    writes: false,
+    fit: (result: BatchSearchResult, budget: number): BatchSearchResult => {
+      const fitted = fitNestedHits(result.results, jsonBytes({ ...result, results: [] }) + 20, budget);
+      return fitted.truncated ? { ...result, results: fitted.queries, truncated: true } as BatchSearchResult : result;
+    },
+  },
+  batch_add: {
+    title: 'Add many documents',
+    description: (limits) =>
+      `Add many documents in one call (up to ${number(limits.maxAddDocuments)}). Each document is { content, metadata }: metadata keys named ` +
+      'uuid, collection, title, context, tags, record_type, source_type or source_uri set those record fields, the rest is stored as metadata. ' +
+      'Documents are embedded with the configured embedder (shared_settings.generate_embeddings, default true) and can also be stored as chunks ' +
+      '(shared_settings.chunk_size, in characters).\n' +
+      'atomic (default true): every document is added or none; any failure fails the call with TX_ROLLED_BACK naming the failed document, and a ' +
+      'cancelled call leaves the dataset unchanged. atomic: false adds the good documents and lists the failed ones in errors (with item_index); ' +
+      'max_errors stops such a call early. document_ids[i] is input document i\'s new uuid (null where it failed). Reports progress per document ' +
+      'when the request carries a progress token.\n' +
+      'Example: {"documents": [{"content": "DuckDB is an in-process SQL database", "metadata": {"title": "DuckDB", "tags": ["db"], "status": "draft"}}], "shared_settings": {"collection": "notes"}}',
+    output: BatchAddOutputSchema,
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    writes: true,
+    fit: (result: BatchAddResult, budget: number) => fitLists(result, ['document_ids', 'errors'], budget),
+  },
+  batch_update: {
+    title: 'Update many records',
+    description: (limits) =>
+      'Change many records in one call, selected by filter or by document_ids (give exactly one). updates.metadata_updates is deep-merged into ' +
+      "each record's metadata (null removes a key; keys named title, tags, collection, context, record_type, source_type or source_uri set those " +
+      'fields); updates.content_template rewrites content from {{content}}, {{title}}, {{metadata.key}} and similar; changed content is embedded ' +
+      'again unless regenerate_embeddings is false.\n' +
+      `Safety: when more records match than max_documents (default 1,000; at most ${number(limits.maxUpdateDocuments)}) the call fails with ` +
+      'MAX_DOCUMENTS_EXCEEDED and changes nothing, so check the count first (list_documents returns total_count). atomic (default true): every ' +
+      'record changes or none (TX_ROLLED_BACK); records changed by someone else meanwhile fail the call with TX_CONFLICT (retryable). Reports ' +
+      'progress when the request carries a progress token.\n\n' +
+      `${FILTER_HELP}\n\n` +
+      'Example: {"filter": "collection = \'notes\' AND status = \'draft\'", "updates": {"metadata_updates": {"status": "reviewed", "tags": ["checked"]}}, "max_documents": 200}',
+    output: BatchUpdateOutputSchema,
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    writes: true,
+    inputRules: SELECTION_RULES,
+    fit: (result: BatchUpdateResult, budget: number) => fitLists(result, ['errors', 'not_found'], budget),
+  },
+  batch_delete: {
+    title: 'Delete many records',
+    description: (limits) =>
+      'Delete many records, selected by filter or by document_ids (give exactly one). SAFE BY DEFAULT: dry_run defaults to true and only ' +
+      'reports documents_to_delete and the first 100 matching ids; nothing is deleted until you call again with dry_run: false. With ' +
+      'dry_run: false, pass confirm_count (the count from the dry run): if a different number of records match, the call fails with ' +
+      `CONFIRM_COUNT_MISMATCH and deletes nothing. One call deletes at most ${number(limits.maxDeleteDocuments)} records (more fail with ` +
+      'MAX_DOCUMENTS_EXCEEDED). Everything happens in one transaction, so a failed or cancelled call deletes nothing; the chunks of a ' +
+      'deleted document go with it.\n\n' +
+      `${FILTER_HELP}\n\n` +
+      'Example: first {"filter": "status = \'obsolete\'"} (a dry run), then {"filter": "status = \'obsolete\'", "dry_run": false, "confirm_count": 42}',
+    output: BatchDeleteOutputSchema,
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+    writes: true,
+    inputRules: SELECTION_RULES,
+    fit: (result: BatchDeleteResult, budget: number) =>
+      fitLists(result as BatchDeleteResult & { document_ids?: string[] }, ['document_ids', 'not_found'], budget) as BatchDeleteResult,
+  },
+} satisfies { readonly [K in BatchOperationName]: BatchToolRow<Awaited<ReturnType<(typeof BATCH_OPERATIONS)[K]['run']>>> };
+
+/** The batch tools, in core's order. */
+export const BATCH_TOOLS: readonly AnyToolSpec[] = (Object.keys(BATCH_OPERATIONS) as BatchOperationName[]).map((name) => {
+  const operation = BATCH_OPERATIONS[name] as (typeof BATCH_OPERATIONS)[BatchOperationName];
+  const row = BATCH_TOOL_ROWS[name] as BatchToolRow<object>;
+  return defineTool<object>({
+    name,
+    ...row,
+    input: operation.inputSchema,
+    reportsProgress: true,
+    // Core validates the arguments itself, item by item, so one bad document fails only itself when atomic is false.
+    run: (args, context) => (operation.run as (input: unknown, ctx: typeof context) => Promise<object>)(args, context),
+  });
+});

@@ -1,0 +1,182 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { documents, type Harness, openHarness } from '../fixtures.js';
+
+let h: Harness;
+afterEach(() => h.close());
+
+async function seed(count: number, extra: Record<string, unknown> = {}): Promise<string[]> {
+  const added = await h.call('batch_add', { documents: documents(count, extra) });
+  expect(added.isError).toBeFalsy();
+  return added.structuredContent!.document_ids as string[];
+}
+
+describe('batch_search', () => {
+  beforeEach(async () => {
+    h = await openHarness();
+  });
+
+  it('runs every query and returns the results in input order', async () => {
+    await seed(10);
+    const result = await h.call('batch_search', {
+      queries: [
+        { query: 'databases vectors', limit: 3 },
+        { query: 'cats gardens', search_type: 'text', limit: 2 },
+        { query: 'databases', search_type: 'vector', filter: 'n >= 6' },
+      ],
+    });
+    expect(result.isError).toBeFalsy();
+    const sc = result.structuredContent!;
+    expect(sc.searches_completed).toBe(3);
+    expect(sc.results.map((r: any) => [r.query, r.search_type, r.count])).toEqual([
+      ['databases vectors', 'hybrid', 3],
+      ['cats gardens', 'text', 2],
+      ['databases', 'vector', 4],
+    ]);
+    expect(sc.results[0].results[0].content).toMatch(/databases and vectors/);
+    expect(sc.results[2].results.every((hit: any) => hit.metadata.n >= 6)).toBe(true);
+    expect(sc.progress).toMatchObject({ total: 3, current: 3, status: 'succeeded' });
+    expect(JSON.parse((result.content[0] as { text: string }).text)).toEqual(sc);
+  });
+
+  it('reports a bad filter in its own query with FILTER_SYNTAX and still runs the others', async () => {
+    await seed(3);
+    const result = await h.call('batch_search', { queries: [{ query: 'cats', filter: "status = 'x' AND" }, { query: 'cats' }] });
+    expect(result.isError).toBeFalsy();
+    const [bad, good] = result.structuredContent!.results;
+    expect(bad).toMatchObject({ success: false, code: 'FILTER_SYNTAX', count: 0, results: [] });
+    expect(good.success).toBe(true);
+    expect(result.structuredContent!.searches_failed).toBe(1);
+  });
+
+  it('answers an invalid call with INVALID_INPUT naming the field', async () => {
+    const result = await h.call('batch_search', { queries: [{ query: 'x', search_type: 'fuzzy' }] });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent!.error.code).toBe('INVALID_INPUT');
+    expect(result.structuredContent!.error.details.issues[0].path).toBe('queries[0].search_type');
+  });
+});
+
+describe('batch_search over the response budget', () => {
+  it('keeps each query\'s best hits, marks the cut, and stays within the budget', async () => {
+    h = await openHarness({ maxResponseBytes: 16_384 });
+    await h.call('batch_add', { documents: Array.from({ length: 60 }, (_, n) => ({ content: `shared words ${n} ${'padding '.repeat(60)}` })) });
+    const result = await h.call('batch_search', { queries: [{ query: 'shared words', limit: 50 }, { query: 'padding', limit: 50, search_type: 'text' }] });
+    expect(result.isError).toBeFalsy();
+    const sc = result.structuredContent!;
+    expect(sc.truncated).toBe(true);
+    for (const query of sc.results) {
+      expect(query.truncated).toBe(true);
+      expect(query.count).toBe(query.results.length);
+      expect(query.count + query.omitted).toBe(50);
+      expect(query.count).toBeGreaterThan(3);
+    }
+    expect(Buffer.byteLength((result.content[0] as { text: string }).text)).toBeLessThanOrEqual(16_384);
+  });
+});
+
+describe('batch_add', () => {
+  beforeEach(async () => {
+    h = await openHarness();
+  });
+
+  it('adds every document, with metadata fields set as record fields', async () => {
+    const result = await h.call('batch_add', {
+      documents: [{ content: 'alpha', metadata: { title: 'A', tags: ['x'], status: 'draft' } }, { content: 'beta' }],
+      shared_settings: { collection: 'notes' },
+    });
+    expect(result.structuredContent).toMatchObject({ success: true, atomic: true, documents_added: 2, documents_failed: 0, errors: [] });
+    const [a] = await h.dataset.get([result.structuredContent!.document_ids[0]]);
+    expect(a).toMatchObject({ title: 'A', tags: ['x'], collection: 'notes', metadata: { status: 'draft' } });
+  });
+
+  it('writes nothing when one document of an atomic batch fails, and says which (TX_ROLLED_BACK)', async () => {
+    await seed(2);
+    const result = await h.call('batch_add', { documents: [...documents(3), { content: 'bad', metadata: { tags: 'not-a-list' } }] });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent!.error).toMatchObject({ code: 'TX_ROLLED_BACK', details: { item_index: 3, code: 'INVALID_INPUT' } });
+    expect(await h.dataset.count()).toBe(2);
+  });
+
+  it('keeps the good documents of a non-atomic batch and lists the failed ones by index', async () => {
+    const result = await h.call('batch_add', { documents: [{ content: 'ok' }, { content: 'bad', metadata: { title: 5 } }, { content: 'ok too' }], atomic: false });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ success: false, documents_added: 2, documents_failed: 1, errors: [{ item_index: 1, code: 'INVALID_INPUT' }] });
+    expect(result.structuredContent!.document_ids[1]).toBeNull();
+    expect(await h.dataset.count()).toBe(2);
+  });
+
+  it('answers a call without documents with INVALID_INPUT', async () => {
+    const result = await h.call('batch_add', { documents: [] });
+    expect(result.structuredContent!.error).toMatchObject({ code: 'INVALID_INPUT', details: { issues: [{ path: 'documents' }] } });
+  });
+});
+
+describe('batch_update', () => {
+  beforeEach(async () => {
+    h = await openHarness();
+  });
+
+  it('merges metadata into every record the filter selects', async () => {
+    await seed(6);
+    const result = await h.call('batch_update', { filter: 'n < 3', updates: { metadata_updates: { status: 'reviewed', tags: ['checked'] } } });
+    expect(result.structuredContent).toMatchObject({ success: true, documents_matched: 3, documents_updated: 3, errors: [] });
+    expect(await h.dataset.count("status = 'reviewed' AND 'checked' IN tags")).toBe(3);
+    expect(await h.dataset.count("status = 'reviewed'")).toBe(3);
+  });
+
+  it('fails a bad filter with FILTER_SYNTAX and changes nothing', async () => {
+    await seed(2);
+    const result = await h.call('batch_update', { filter: 'n <', updates: { metadata_updates: { status: 'x' } } });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent!.error.code).toBe('FILTER_SYNTAX');
+    expect(await h.dataset.count("status = 'x'")).toBe(0);
+  });
+
+  it('refuses more matches than max_documents (MAX_DOCUMENTS_EXCEEDED) and changes nothing', async () => {
+    await seed(5);
+    const result = await h.call('batch_update', { filter: 'n >= 0', updates: { metadata_updates: { status: 'x' } }, max_documents: 4 });
+    expect(result.structuredContent!.error).toMatchObject({ code: 'MAX_DOCUMENTS_EXCEEDED', details: { matched: 5, max_documents: 4 } });
+    expect(await h.dataset.count("status = 'x'")).toBe(0);
+  });
+
+  it('refuses both filter and document_ids', async () => {
+    const ids = await seed(1);
+    const result = await h.call('batch_update', { filter: 'n = 0', document_ids: ids, updates: { metadata_updates: { a: 1 } } });
+    expect(result.structuredContent!.error.code).toBe('INVALID_INPUT');
+  });
+});
+
+describe('batch_delete', () => {
+  beforeEach(async () => {
+    h = await openHarness();
+  });
+
+  it('is a dry run by default: reports the count and deletes nothing', async () => {
+    await seed(5);
+    const result = await h.call('batch_delete', { filter: 'n >= 2' });
+    expect(result.structuredContent).toMatchObject({ success: true, dry_run: true, documents_to_delete: 3, truncated: false });
+    expect(result.structuredContent!.document_ids).toHaveLength(3);
+    expect(await h.dataset.count()).toBe(5);
+  });
+
+  it('refuses a confirm_count that does not match (CONFIRM_COUNT_MISMATCH) and deletes nothing', async () => {
+    await seed(5);
+    const result = await h.call('batch_delete', { filter: 'n >= 2', dry_run: false, confirm_count: 2 });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent!.error).toMatchObject({ code: 'CONFIRM_COUNT_MISMATCH', details: { expected: 2, found: 3 } });
+    expect(await h.dataset.count()).toBe(5);
+  });
+
+  it('deletes the confirmed selection, and reports unknown ids', async () => {
+    const ids = await seed(4);
+    const result = await h.call('batch_delete', { document_ids: [ids[0], ids[1], '00000000-0000-4000-8000-000000000000'], dry_run: false, confirm_count: 2 });
+    expect(result.structuredContent).toMatchObject({ success: true, dry_run: false, documents_deleted: 2, not_found: ['00000000-0000-4000-8000-000000000000'] });
+    expect(await h.dataset.count()).toBe(2);
+  });
+
+  it('fails a bad filter with FILTER_SYNTAX', async () => {
+    const result = await h.call('batch_delete', { filter: "collection = 'a' OR", dry_run: false });
+    expect(result.structuredContent!.error.code).toBe('FILTER_SYNTAX');
+    expect(result.structuredContent!.error.details.position).toBeTypeOf('number');
+  });
+});
