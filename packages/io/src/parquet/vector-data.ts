@@ -1,0 +1,145 @@
+// Reads whole DuckDB vectors into JS with as few native calls as the layout allows.
+import bindings from '@duckdb/node-bindings';
+
+/** Two user-space addresses this close lie in the same or adjacent pages, so every byte between is mapped. */
+const MAX_GAP = 256;
+const TWO_32 = 4294967296;
+/**
+ * A run copied in one call stays below malloc's mmap threshold (128 KiB): larger copies get fresh pages
+ * from the kernel each time, and their page faults cost more than the calls saved.
+ */
+const MAX_RUN = 64 << 10;
+
+/** The valid-row bitmap of a vector, or null when every row is valid. */
+function validity(vector: bindings.Vector, rows: number): Uint8Array | null {
+  const bits = bindings.vector_get_validity(vector, Math.ceil(rows / 64) * 8) as Uint8Array | null | undefined;
+  return bits === null || bits === undefined || bits.byteLength === 0 ? null : bits;
+}
+
+function isValid(bits: Uint8Array | null, row: number): boolean {
+  return bits === null || ((bits[row >> 3]! >> (row & 7)) & 1) === 1;
+}
+
+function aligned(bytes: Uint8Array, size: number): boolean {
+  return bytes.byteOffset % size === 0;
+}
+
+/**
+ * The strings of a VARCHAR vector. A DuckDB string is 16 bytes: its length, then the bytes themselves when
+ * they fit in 12, else a 4-byte prefix and a pointer. Long strings of one vector sit mostly side by side in
+ * its string heap, so each run of them is copied with one native call (instead of one per string) and
+ * decoded once; a run ends where the next string does not follow within a few bytes.
+ */
+export function readStrings(vector: bindings.Vector, rows: number): (string | null)[] {
+  const data = bindings.vector_get_data(vector, rows * 16);
+  const words = aligned(data, 4) ? new Uint32Array(data.buffer, data.byteOffset, rows * 4) : new Uint32Array(data.slice().buffer);
+  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const bits = validity(vector, rows);
+  const out = new Array<string | null>(rows);
+  const run: number[] = []; // rows of the current run
+  let runStart = 0; // address of the run's first byte
+  let runEnd = 0; // address just past its last string
+  let runPointerAt = 0; // where in `data` the run's first pointer is
+  let lastShort = -1; // the last row read from its inline bytes
+
+  const flush = (): void => {
+    if (run.length === 0) return;
+    const size = runEnd - runStart;
+    const copied = bindings.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + runPointerAt, size);
+    const block = Buffer.from(copied.buffer, copied.byteOffset, size);
+    const text = block.toString('utf8');
+    // All ASCII: char offsets are byte offsets, and a slice is far cheaper than a decode.
+    const ascii = text.length === size;
+    for (const row of run) {
+      const w = row * 4;
+      const length = words[w]!;
+      const offset = words[w + 2]! + words[w + 3]! * TWO_32 - runStart;
+      out[row] = ascii ? text.slice(offset, offset + length) : block.toString('utf8', offset, offset + length);
+    }
+    run.length = 0;
+  };
+
+  for (let i = 0; i < rows; i++) {
+    if (!isValid(bits, i)) {
+      out[i] = null;
+      continue;
+    }
+    const w = i * 4;
+    const length = words[w]!;
+    if (length <= 12) {
+      // Short values repeat (a collection, a record type): reuse the string when all 16 bytes match.
+      const l = lastShort * 4;
+      if (lastShort >= 0 && words[l] === length && words[l + 1] === words[w + 1] && words[l + 2] === words[w + 2] && words[l + 3] === words[w + 3]) {
+        out[i] = out[lastShort]!;
+      } else {
+        out[i] = bytes.toString('utf8', w * 4 + 4, w * 4 + 4 + length);
+      }
+      lastShort = i;
+      continue;
+    }
+    const address = words[w + 2]! + words[w + 3]! * TWO_32;
+    if (run.length === 0 || address < runEnd || address - runEnd > MAX_GAP || address + length - runStart > MAX_RUN) {
+      flush();
+      runStart = address;
+      runPointerAt = w * 4 + 8;
+    }
+    runEnd = address + length;
+    run.push(i);
+  }
+  flush();
+  return out;
+}
+
+/** The values of a DOUBLE vector (null where invalid). */
+export function readDoubles(vector: bindings.Vector, rows: number): (number | null)[] {
+  const data = bindings.vector_get_data(vector, rows * 8);
+  const values = aligned(data, 8) ? new Float64Array(data.buffer, data.byteOffset, rows) : new Float64Array(data.slice().buffer);
+  const bits = validity(vector, rows);
+  const out = new Array<number | null>(rows);
+  for (let i = 0; i < rows; i++) out[i] = isValid(bits, i) ? values[i]! : null;
+  return out;
+}
+
+/** The values of a BOOLEAN vector (null where invalid). */
+export function readBooleans(vector: bindings.Vector, rows: number): (boolean | null)[] {
+  const data = bindings.vector_get_data(vector, rows);
+  const bits = validity(vector, rows);
+  const out = new Array<boolean | null>(rows);
+  for (let i = 0; i < rows; i++) out[i] = isValid(bits, i) ? data[i] !== 0 : null;
+  return out;
+}
+
+/**
+ * The rows of a FLOAT[] (LIST) or FLOAT[n] (ARRAY) vector as Float32Arrays, copied bit for bit from the
+ * child vector: no per-element conversion, and -0, subnormals and NaN payloads survive.
+ */
+export function readFloatLists(vector: bindings.Vector, rows: number, arraySize: number | null): (Float32Array | null)[] {
+  const bits = validity(vector, rows);
+  const out = new Array<Float32Array | null>(rows);
+  let child: bindings.Vector;
+  let childSize: number;
+  let entries: BigUint64Array | null = null;
+  if (arraySize === null) {
+    const raw = bindings.vector_get_data(vector, rows * 16);
+    entries = aligned(raw, 8) ? new BigUint64Array(raw.buffer, raw.byteOffset, rows * 2) : new BigUint64Array(raw.slice().buffer);
+    child = bindings.list_vector_get_child(vector);
+    childSize = bindings.list_vector_get_size(vector);
+  } else {
+    child = bindings.array_vector_get_child(vector);
+    childSize = rows * arraySize;
+  }
+  const childBytes = bindings.vector_get_data(child, childSize * 4);
+  const floats = aligned(childBytes, 4)
+    ? new Float32Array(childBytes.buffer, childBytes.byteOffset, childSize)
+    : new Float32Array(childBytes.slice().buffer);
+  for (let i = 0; i < rows; i++) {
+    if (!isValid(bits, i)) {
+      out[i] = null;
+      continue;
+    }
+    const start = entries === null ? i * arraySize! : Number(entries[i * 2]!);
+    const length = entries === null ? arraySize! : Number(entries[i * 2 + 1]!);
+    out[i] = floats.slice(start, start + length);
+  }
+  return out;
+}

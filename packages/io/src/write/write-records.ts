@@ -1,0 +1,198 @@
+// Writes records to one file or to numbered files of `chunkSize` records, all or nothing: every file is
+// written under a temporary name and renamed only when all of them are complete.
+import { randomBytes } from 'node:crypto';
+import { link, rename, rm, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import type { FrameRecord } from '@contextframe/dataset';
+import type { CsvOptions } from '../format-reader.js';
+import { type Format, extensionFor } from '../format.js';
+import type { RecordSink } from '../format-writer.js';
+import { csvDialect } from '../csv/csv-dialect.js';
+import { IoError, abortError } from '../io-error.js';
+import { writeError } from '../text/text-file-sink.js';
+import { writerFor } from './writers.js';
+
+export interface WriteOptions {
+  /**
+   * A file path, or an existing directory (files are then named `export.<ext>`). With `chunkSize`, files
+   * are numbered from the path's name: `out/export.jsonl` → `out/export-00001.jsonl`, `out/export-00002.jsonl`.
+   */
+  readonly outputPath: string;
+  /** Records per file; without it, everything goes to one file. */
+  readonly chunkSize?: number;
+  /** Write embeddings (default false: the field is left out). */
+  readonly includeEmbeddings?: boolean;
+  /** Replace existing files (default false: FILE_EXISTS, and nothing is written). */
+  readonly overwrite?: boolean;
+  readonly csv?: CsvOptions;
+  /** Cancels the export; every file written so far is removed and ABORTED thrown. */
+  readonly signal?: AbortSignal;
+}
+
+/** One file an export wrote. */
+export interface WrittenFile {
+  readonly path: string;
+  readonly documents: number;
+  readonly bytes: number;
+}
+
+/** What an export wrote, and how to take it back. */
+export interface WriteResult {
+  readonly files: readonly WrittenFile[];
+  readonly documents: number;
+  readonly bytes: number;
+  /** Deletes the files this export wrote (for a caller whose later step failed). Files already gone are fine. */
+  removeWritten(): Promise<void>;
+}
+
+/** Records one at a time or in arrays, from any iterable. */
+export type RecordSource = AsyncIterable<FrameRecord | readonly FrameRecord[]> | Iterable<FrameRecord | readonly FrameRecord[]>;
+
+interface Planned {
+  readonly target: string;
+  readonly temp: string;
+  documents: number;
+  bytes: number;
+}
+
+/** How output files are named. */
+async function namer(format: Format, outputPath: string, chunked: boolean): Promise<(index: number) => string> {
+  let directory: string;
+  let stem: string;
+  let extension: string;
+  const isDirectory = await stat(outputPath).then((s) => s.isDirectory(), () => false);
+  if (isDirectory) {
+    directory = outputPath;
+    stem = 'export';
+    extension = extensionFor(format);
+  } else {
+    directory = dirname(outputPath);
+    extension = extname(outputPath);
+    stem = basename(outputPath, extension);
+    const parent = await stat(directory).then((s) => s.isDirectory(), () => false);
+    if (!parent) {
+      throw new IoError('FILE_NOT_FOUND', `Cannot write "${outputPath}": directory "${directory}" does not exist. Create it first.`, {
+        data: { path: outputPath, directory },
+      });
+    }
+  }
+  if (!chunked) return () => (isDirectory ? join(directory, `${stem}${extension}`) : outputPath);
+  return (index) => join(directory, `${stem}-${String(index).padStart(5, '0')}${extension}`);
+}
+
+async function assertFree(path: string): Promise<void> {
+  const exists = await stat(path).then(() => true, () => false);
+  if (exists) {
+    throw new IoError('FILE_EXISTS', `"${path}" already exists; choose another output path or pass overwrite: true.`, { data: { path } });
+  }
+}
+
+/** Moves `from` to `to`; without `overwrite`, atomically refuses an existing `to` (link fails with EEXIST). */
+async function place(from: string, to: string, overwrite: boolean): Promise<void> {
+  try {
+    if (overwrite) {
+      await rename(from, to);
+    } else {
+      await link(from, to);
+      await unlink(from);
+    }
+  } catch (error) {
+    throw writeError(to, error);
+  }
+}
+
+async function removeAll(paths: readonly string[]): Promise<void> {
+  await Promise.all(paths.map((path) => rm(path, { force: true })));
+}
+
+/**
+ * Writes `records` as `format` (see WriteOptions for names). Nothing appears under a final name until every
+ * file is complete; on failure or cancellation every file of this export is removed before the error is
+ * thrown. An empty source still writes one file (an empty document list). Throws FILE_EXISTS, FILE_NOT_FOUND
+ * (no such directory), INVALID_OPTIONS, INVALID_RECORD (a vector a text format cannot hold), WRITE_FAILED,
+ * ABORTED.
+ */
+export async function writeRecords(format: Format, records: RecordSource, options: WriteOptions): Promise<WriteResult> {
+  const writer = writerFor(format);
+  const { chunkSize, signal } = options;
+  if (chunkSize !== undefined && !(Number.isSafeInteger(chunkSize) && chunkSize > 0)) {
+    throw new IoError('INVALID_OPTIONS', `chunkSize must be a whole number above 0, got ${chunkSize}.`, { data: { chunkSize } });
+  }
+  const dialect = csvDialect(options.csv);
+  const overwrite = options.overwrite ?? false;
+  const includeEmbeddings = options.includeEmbeddings ?? false;
+  const nameOf = await namer(format, options.outputPath, chunkSize !== undefined);
+  const limit = chunkSize ?? Number.POSITIVE_INFINITY;
+  const planned: Planned[] = [];
+  let sink: RecordSink | null = null;
+  let current: Planned | null = null;
+  const placed: string[] = [];
+
+  const openNext = async (): Promise<void> => {
+    const target = nameOf(planned.length + 1);
+    if (!overwrite) await assertFree(target);
+    const temp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
+    sink = await writer.create(temp, { includeEmbeddings, csv: dialect });
+    current = { target, temp, documents: 0, bytes: 0 };
+    planned.push(current);
+  };
+  const closeCurrent = async (): Promise<void> => {
+    const done = sink!;
+    sink = null;
+    current!.bytes = await done.finish(signal);
+    current = null;
+  };
+  const write = async (batch: readonly FrameRecord[]): Promise<void> => {
+    let start = 0;
+    while (start < batch.length) {
+      if (sink === null) await openNext();
+      const room = limit - current!.documents;
+      const part = start === 0 && batch.length <= room ? batch : batch.slice(start, start + room);
+      await sink!.write(part);
+      current!.documents += part.length;
+      start += part.length;
+      if (current!.documents >= limit) await closeCurrent();
+    }
+  };
+
+  try {
+    let single: FrameRecord[] = [];
+    for await (const item of records as AsyncIterable<FrameRecord | readonly FrameRecord[]>) {
+      if (signal?.aborted) throw abortError(signal, `Exporting to "${options.outputPath}"`);
+      if (Array.isArray(item)) {
+        if (single.length > 0) {
+          await write(single);
+          single = [];
+        }
+        await write(item as readonly FrameRecord[]);
+      } else {
+        single.push(item as FrameRecord);
+        if (single.length >= 1024) {
+          await write(single);
+          single = [];
+        }
+      }
+    }
+    if (single.length > 0) await write(single);
+    if (signal?.aborted) throw abortError(signal, `Exporting to "${options.outputPath}"`);
+    if (planned.length === 0) await openNext();
+    if (sink !== null) await closeCurrent();
+    if (signal?.aborted) throw abortError(signal, `Exporting to "${options.outputPath}"`);
+    for (const file of planned) {
+      await place(file.temp, file.target, overwrite);
+      placed.push(file.target);
+    }
+  } catch (error) {
+    if (sink !== null) await (sink as RecordSink).abort().catch(() => undefined);
+    await removeAll([...planned.map((file) => file.temp), ...placed]).catch(() => undefined);
+    throw error;
+  }
+
+  const files: WrittenFile[] = planned.map(({ target, documents, bytes }) => ({ path: target, documents, bytes }));
+  return {
+    files,
+    documents: files.reduce((sum, file) => sum + file.documents, 0),
+    bytes: files.reduce((sum, file) => sum + file.bytes, 0),
+    removeWritten: () => removeAll(files.map((file) => file.path)),
+  };
+}
