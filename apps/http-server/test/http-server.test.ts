@@ -9,6 +9,8 @@ const TOOLS = [
   'batch_add',
   'batch_update',
   'batch_delete',
+  'batch_export',
+  'batch_import',
   'search_documents',
   'add_document',
   'get_document',
@@ -125,7 +127,7 @@ describe('HTTP server in read-only mode', () => {
     const server = await startHttp({ cwd: dir.path, args: ['--read-only'] });
     try {
       const s = await connect(server.url);
-      expect((await s.client.listTools()).tools.map((tool) => tool.name)).toEqual(['batch_search', 'search_documents', 'get_document', 'list_documents', 'dataset_info']);
+      expect((await s.client.listTools()).tools.map((tool) => tool.name)).toEqual(['batch_search', 'batch_export', 'search_documents', 'get_document', 'list_documents', 'dataset_info']);
       expect((await s.call('add_document', { content: 'x' })).isError).toBe(true);
       await s.close();
     } finally {

@@ -10,6 +10,8 @@ const TOOLS = [
   'batch_add',
   'batch_update',
   'batch_delete',
+  'batch_export',
+  'batch_import',
   'search_documents',
   'add_document',
   'get_document',
@@ -129,7 +131,7 @@ describe('stdio server configuration', () => {
     const dir = tempDir();
     try {
       const s = await startStdio({ cwd: dir.path, env: { CONTEXTFRAME_READ_ONLY: 'true' } });
-      expect((await s.client.listTools()).tools.map((tool) => tool.name)).toEqual(['batch_search', 'search_documents', 'get_document', 'list_documents', 'dataset_info']);
+      expect((await s.client.listTools()).tools.map((tool) => tool.name)).toEqual(['batch_search', 'batch_export', 'search_documents', 'get_document', 'list_documents', 'dataset_info']);
       expect((await s.call('batch_delete', { filter: 'n >= 0', dry_run: false })).isError).toBe(true);
       await s.close();
     } finally {

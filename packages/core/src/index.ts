@@ -55,6 +55,9 @@ export { isUuid, UUID_PATTERN } from './records/uuid.js';
 export type { ContentTemplate, TemplateSource } from './records/content-template.js';
 export type { MetadataFieldKey, MetadataFields, SplitMetadata } from './records/metadata-fields.js';
 
+// file paths (export and import stay under the allowed roots)
+export { allowedRootsOf, checkAllowedPath } from './paths/allowed-roots.js';
+
 // selection (filter | document_ids)
 export { checkSelection, MAX_DOCUMENT_IDS, resolveTargets, targetSelectionShape } from './selection/target-selection.js';
 export type { ResolvedTargets, SelectionReader, TargetSelection } from './selection/target-selection.js';
@@ -68,11 +71,15 @@ export type { IngestOptions, IngestResult } from './ingest/ingest-documents.js';
 // operations
 export { batchAdd, BatchAddInputSchema, MAX_ADD_DOCUMENTS, SharedSettingsSchema } from './operations/batch-add.js';
 export { batchDelete, BatchDeleteInputSchema, DRY_RUN_LISTED_IDS } from './operations/batch-delete.js';
+export { batchExport, BatchExportInputSchema } from './operations/batch-export.js';
+export { batchImport, BatchImportInputSchema } from './operations/batch-import.js';
 export { BATCH_OPERATIONS } from './operations/batch-operations.js';
 export { batchSearch, BatchSearchInputSchema, MAX_QUERIES, SearchQuerySchema } from './operations/batch-search.js';
 export { batchUpdate, BatchUpdateInputSchema, MAX_UPDATE_DOCUMENTS, UpdatesSchema } from './operations/batch-update.js';
 export type { BatchAddInput, BatchAddResult } from './operations/batch-add.js';
 export type { BatchDeleteDryRunResult, BatchDeleteInput, BatchDeleteResult, BatchDeleteRunResult } from './operations/batch-delete.js';
+export type { BatchExportInput, BatchExportResult } from './operations/batch-export.js';
+export type { BatchImportInput, BatchImportResult, ImportRowError } from './operations/batch-import.js';
 export type { BatchOperation, BatchOperationName } from './operations/batch-operations.js';
 export type { BatchSearchInput, BatchSearchResult, SearchQueryResult, SearchResultItem } from './operations/batch-search.js';
 export type { BatchUpdateInput, BatchUpdateResult } from './operations/batch-update.js';

@@ -42,6 +42,8 @@ export interface BatchContext {
   readonly signal?: AbortSignal;
   readonly progress?: ProgressSink;
   readonly limits?: Partial<BatchLimits>;
+  /** Directories batch_export may write under and batch_import may read from (default: the working directory). */
+  readonly allowedRoots?: readonly string[];
 }
 
 /** The context's limits with defaults filled in. */

@@ -1,5 +1,6 @@
 // The one error type of @contextframe/core: a stable string code, a message that says what to do, optional data.
 import { type DatasetErrorCode, isDatasetError } from '@contextframe/dataset';
+import { type IoErrorCode, isIoError } from '@contextframe/io';
 
 /** Codes raised by core itself. */
 export type CoreOwnErrorCode =
@@ -9,14 +10,15 @@ export type CoreOwnErrorCode =
   | 'MAX_DOCUMENTS_EXCEEDED'
   | 'CONFIRM_COUNT_MISMATCH'
   | 'CANCELLED'
+  | 'PATH_OUTSIDE_ROOTS'
   | 'INTERNAL';
 
 /**
  * Every code a core error can carry: core's own, plus the dataset's codes, which pass through unchanged
- * (a bad filter is FILTER_SYNTAX whether the dataset or core reports it). The dataset's ABORTED becomes
+ * (a bad filter is FILTER_SYNTAX whether the dataset or core reports it), and so do io's (FILE_EXISTS, TOO_MANY_ERRORS...). The dataset's ABORTED becomes
  * CANCELLED, so cancellation has one code.
  */
-export type CoreErrorCode = CoreOwnErrorCode | Exclude<DatasetErrorCode, 'ABORTED'>;
+export type CoreErrorCode = CoreOwnErrorCode | Exclude<DatasetErrorCode, 'ABORTED'> | Exclude<IoErrorCode, 'ABORTED'>;
 
 export interface CoreErrorOptions {
   readonly data?: unknown;
@@ -52,6 +54,10 @@ export class CoreError extends Error {
       const code = error.code as Exclude<DatasetErrorCode, 'ABORTED'>;
       return new CoreError(code, error.message, { data: error.data, cause: error, retryable: error.retryable });
     }
+    if (isIoError(error)) {
+      // ABORTED was handled by isCancellation above.
+      return new CoreError(error.code as Exclude<IoErrorCode, 'ABORTED'>, error.message, { data: error.data, cause: error });
+    }
     const message = error instanceof Error ? error.message : String(error);
     return new CoreError('INTERNAL', `Internal error: ${message}. This is a bug in contextframe; the cause is kept for the log.`, {
       cause: error,
@@ -67,7 +73,7 @@ export function isCoreError(error: unknown, code?: CoreErrorCode): error is Core
 /** True when `error` means the work was cancelled: the signal's own reason, an AbortError, or ABORTED/CANCELLED. */
 export function isCancellation(error: unknown, signal?: AbortSignal): boolean {
   if (signal?.aborted && error === signal.reason) return true;
-  if (isDatasetError(error, 'ABORTED')) return true;
+  if (isDatasetError(error, 'ABORTED') || isIoError(error, 'ABORTED')) return true;
   if (error instanceof CoreError) return error.code === 'CANCELLED';
   return error instanceof Error && error.name === 'AbortError';
 }

@@ -1,8 +1,10 @@
-// Every batch operation by its tool name, so transport can register them in one loop (export and import join later).
+// Every batch operation by its tool name, so transport can register them in one loop.
 import type { z } from 'zod';
 import type { BatchContext } from '../engine/batch-context.js';
 import { batchAdd, BatchAddInputSchema } from './batch-add.js';
 import { batchDelete, BatchDeleteInputSchema } from './batch-delete.js';
+import { batchExport, BatchExportInputSchema } from './batch-export.js';
+import { batchImport, BatchImportInputSchema } from './batch-import.js';
 import { batchSearch, BatchSearchInputSchema } from './batch-search.js';
 import { batchUpdate, BatchUpdateInputSchema } from './batch-update.js';
 
@@ -23,6 +25,8 @@ export const BATCH_OPERATIONS = Object.freeze({
   batch_add: operation('batch_add', BatchAddInputSchema, batchAdd),
   batch_update: operation('batch_update', BatchUpdateInputSchema, batchUpdate),
   batch_delete: operation('batch_delete', BatchDeleteInputSchema, batchDelete),
+  batch_export: operation('batch_export', BatchExportInputSchema, batchExport),
+  batch_import: operation('batch_import', BatchImportInputSchema, batchImport),
 });
 
 export type BatchOperationName = keyof typeof BATCH_OPERATIONS;

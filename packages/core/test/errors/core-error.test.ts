@@ -1,4 +1,5 @@
 import { DatasetError } from '@contextframe/dataset';
+import { IoError } from '@contextframe/io';
 import { describe, expect, it } from 'vitest';
 import { cancelledError, CoreError, isCancellation, isCoreError, toItemError } from '../../src/index.js';
 
@@ -25,6 +26,12 @@ describe('CoreError', () => {
     expect(CoreError.from(bug)).toMatchObject({ code: 'INTERNAL', cause: bug });
     expect(CoreError.from(bug).message).toContain('undefined is not a function');
     expect(CoreError.from('a string').message).toContain('a string');
+  });
+
+  it('from() keeps an IoError\'s code and data, and turns its ABORTED into CANCELLED', () => {
+    const exists = new IoError('FILE_EXISTS', 'taken', { data: { path: '/x' } });
+    expect(CoreError.from(exists)).toMatchObject({ code: 'FILE_EXISTS', message: 'taken', data: { path: '/x' }, cause: exists });
+    expect(CoreError.from(new IoError('ABORTED', 'stop')).code).toBe('CANCELLED');
   });
 
   it('from() turns every form of cancellation into CANCELLED', () => {

@@ -144,6 +144,28 @@ export const BatchDeleteOutputSchema = z.union([
   }),
 ]);
 
+export const BatchExportOutputSchema = z.object({
+  success: z.boolean(),
+  format: z.enum(['json', 'jsonl', 'csv', 'parquet']),
+  documents_exported: z.int(),
+  files: z.array(z.object({ path: z.string(), documents: z.int(), bytes: z.int() })).describe('Every file written, in order.'),
+  progress: ProgressSummarySchema,
+  ...truncationShape,
+});
+
+export const BatchImportOutputSchema = z.object({
+  success: z.boolean().describe('False when some rows were skipped as errors (within max_errors).'),
+  source_path: z.string(),
+  format: z.enum(['json', 'jsonl', 'csv', 'parquet']),
+  documents_found: z.int(),
+  documents_imported: z.int(),
+  documents_failed: z.int(),
+  embeddings_generated: z.int(),
+  errors: z.array(z.object({ row: z.int(), field: z.string().nullable(), error: z.string() })).describe('Rows not imported: 1-based row number, field at fault.'),
+  progress: ProgressSummarySchema,
+  ...truncationShape,
+});
+
 export const SearchDocumentsOutputSchema = z.object({
   query: z.string(),
   search_type: searchType,

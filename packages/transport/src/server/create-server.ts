@@ -41,7 +41,7 @@ export interface ServerOptions {
   readonly progress?: ProgressThrottleOptions;
   /** Counts running tool calls for a graceful shutdown; servers of one process may share one. */
   readonly work?: WorkTracker;
-  /** Folders file-reading tools may read (for batch_import / batch_extract, which join later). */
+  /** Folders file tools may touch: batch_export writes and batch_import reads only under them (default: the working directory). */
   readonly allowedRoots?: readonly string[];
   /** Let URL-fetching tools reach private and loopback addresses (default false; for batch_extract). */
   readonly allowPrivateUrls?: boolean;
@@ -69,6 +69,7 @@ export function createServer(options: ServerOptions): McpServer {
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     progress: options.progress ?? {},
     work: options.work ?? new WorkTracker(),
+    ...(options.allowedRoots === undefined ? {} : { allowedRoots: options.allowedRoots }),
   });
   return server;
 }

@@ -22,6 +22,8 @@ export interface ToolEnvironment {
   readonly maxResponseBytes: number;
   readonly progress: ProgressThrottleOptions;
   readonly work: WorkTracker;
+  /** Folders file tools (batch_export, batch_import) may touch. */
+  readonly allowedRoots?: readonly string[];
 }
 
 /** The part of the SDK's request context a tool call uses. */
@@ -102,6 +104,7 @@ async function callTool(tool: AnyToolSpec, args: unknown, extra: CallExtra, env:
     readOnly: env.readOnly,
     maxResponseBytes: env.maxResponseBytes,
     signal: extra.signal,
+    ...(env.allowedRoots === undefined ? {} : { allowedRoots: env.allowedRoots }),
     ...(sink === undefined ? {} : { progress: sink }),
   };
   const started = performance.now();

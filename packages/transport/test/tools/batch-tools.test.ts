@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { documents, type Harness, openHarness } from '../fixtures.js';
 
@@ -178,5 +181,33 @@ describe('batch_delete', () => {
     const result = await h.call('batch_delete', { filter: "collection = 'a' OR", dry_run: false });
     expect(result.structuredContent!.error.code).toBe('FILTER_SYNTAX');
     expect(result.structuredContent!.error.details.position).toBeTypeOf('number');
+  });
+});
+
+describe('batch_export and batch_import', () => {
+  let root: string;
+  beforeEach(async () => {
+    root = mkdtempSync(join(tmpdir(), 'cf-transport-io-'));
+    h = await openHarness({ allowedRoots: [root] });
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('exports to files under the allowed root and imports them back into the same dataset with on_conflict replace', async () => {
+    await seed(5);
+    const exported = await h.call('batch_export', { format: 'jsonl', output_path: join(root, 'all.jsonl'), chunk_size: 2, include_embeddings: true });
+    expect(exported.isError).toBeFalsy();
+    expect(exported.structuredContent).toMatchObject({ success: true, format: 'jsonl', documents_exported: 5 });
+    expect(exported.structuredContent!.files.map((f: any) => f.documents)).toEqual([2, 2, 1]);
+    const imported = await h.call('batch_import', { source_path: exported.structuredContent!.files[0].path, on_conflict: 'replace' });
+    expect(imported.isError).toBeFalsy();
+    expect(imported.structuredContent).toMatchObject({ success: true, documents_found: 2, documents_imported: 2, embeddings_generated: 0, errors: [] });
+  });
+
+  it('passes the configured allowed roots to core: a path outside them is PATH_OUTSIDE_ROOTS', async () => {
+    const result = await h.call('batch_export', { format: 'json', output_path: join(tmpdir(), 'cf-never-written.json') });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent!.error.code).toBe('PATH_OUTSIDE_ROOTS');
+    const missing = await h.call('batch_import', { source_path: join(root, 'missing.jsonl') });
+    expect(missing.structuredContent!.error.code).toBe('FILE_NOT_FOUND');
   });
 });

@@ -9,6 +9,8 @@ const ALL = [
   'batch_add',
   'batch_update',
   'batch_delete',
+  'batch_export',
+  'batch_import',
   'search_documents',
   'add_document',
   'get_document',
@@ -17,7 +19,7 @@ const ALL = [
   'delete_document',
   'dataset_info',
 ];
-const READ = ['batch_search', 'search_documents', 'get_document', 'list_documents', 'dataset_info'];
+const READ = ['batch_search', 'batch_export', 'search_documents', 'get_document', 'list_documents', 'dataset_info'];
 
 describe('tools/list', () => {
   let h: Harness;
@@ -42,6 +44,8 @@ describe('tools/list', () => {
       batch_add: [false, false, false],
       batch_update: [false, true, false],
       batch_delete: [false, true, true],
+      batch_export: [true, null, false],
+      batch_import: [false, false, false],
       search_documents: [true, null, true],
       add_document: [false, false, false],
       get_document: [true, null, true],

@@ -3,6 +3,8 @@ import {
   BATCH_OPERATIONS,
   type BatchAddResult,
   type BatchDeleteResult,
+  type BatchExportResult,
+  type BatchImportResult,
   type BatchLimits,
   type BatchOperationName,
   type BatchSearchResult,
@@ -16,6 +18,8 @@ import type { JsonSchema } from '../../schema/advertised-schema.js';
 import {
   BatchAddOutputSchema,
   BatchDeleteOutputSchema,
+  BatchExportOutputSchema,
+  BatchImportOutputSchema,
   BatchSearchOutputSchema,
   BatchUpdateOutputSchema,
 } from '../../schema/output-schemas.js';
@@ -113,6 +117,41 @@ const BATCH_TOOL_ROWS = {
     inputRules: SELECTION_RULES,
     fit: (result: BatchDeleteResult, budget: number) =>
       fitLists(result as BatchDeleteResult & { document_ids?: string[] }, ['document_ids', 'not_found'], budget) as BatchDeleteResult,
+  },
+  batch_export: {
+    title: 'Export records to files',
+    description: () =>
+      'Export records to JSON, JSONL, CSV or Parquet files: those a filter or document_ids select, or every record when neither is given. ' +
+      'Records stream from the store, so any dataset size works. A new numbered file starts every chunk_size documents (default 1,000): ' +
+      'output_path out/export.jsonl gives out/export-00001.jsonl, out/export-00002.jsonl, ... (an existing directory gets export-00001.<format>, ...). ' +
+      'ALLOWED ROOTS: output_path must lie under one of the server\'s allowed roots (--allowed-roots, default the working directory), judged ' +
+      'after following symlinks; anything else fails with PATH_OUTSIDE_ROOTS and writes nothing. Existing files are not replaced unless ' +
+      'overwrite is true (FILE_EXISTS). A failed or cancelled export removes every file it wrote. include_embeddings (default false) writes the ' +
+      'vectors too, so batch_import can restore them without re-embedding.\n\n' +
+      `${FILTER_HELP}\n\n` +
+      'Example: {"filter": "collection = \'notes\'", "format": "jsonl", "output_path": "exports/notes.jsonl", "include_embeddings": true}',
+    output: BatchExportOutputSchema,
+    annotations: { readOnlyHint: true, idempotentHint: false, openWorldHint: false },
+    writes: false,
+    fit: (result: BatchExportResult, budget: number) => fitLists(result, ['files'], budget),
+  },
+  batch_import: {
+    title: 'Import records from a file',
+    description: () =>
+      'Import records from a JSON (array or {"documents": [...]}), JSONL, CSV or Parquet file (format: default from the extension). Source fields ' +
+      'named like record fields (uuid, content, title, collection, tags, metadata, embedding, created_at, ...) fill them; mapping renames others ' +
+      '(e.g. {"body": "content", "author": "metadata.author"}); unknown fields go to metadata unless validation.require_schema_match is true. ' +
+      'ALLOWED ROOTS: source_path must lie under one of the server\'s allowed roots (--allowed-roots, default the working directory), judged ' +
+      'after following symlinks; anything else fails with PATH_OUTSIDE_ROOTS. Bad rows are skipped and listed in errors ({ row, field, error }) ' +
+      'while there are at most validation.max_errors of them (default 10); one more fails the import with TOO_MANY_ERRORS and imports nothing. ' +
+      "Ids in the file are kept; an id that already exists follows on_conflict: 'error' (default; the row is a bad row), 'skip' or 'replace'. " +
+      'Embeddings in the file with the dataset\'s dimension are kept; rows without one are embedded when generate_embeddings is true (default). ' +
+      'Everything is written in one transaction: a failed or cancelled import leaves the dataset unchanged. Reports progress.\n' +
+      'Example: {"source_path": "exports/notes-00001.jsonl", "on_conflict": "skip", "validation": {"max_errors": 0}}',
+    output: BatchImportOutputSchema,
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    writes: true,
+    fit: (result: BatchImportResult, budget: number) => fitLists(result, ['errors'], budget),
   },
 } satisfies { readonly [K in BatchOperationName]: BatchToolRow<Awaited<ReturnType<(typeof BATCH_OPERATIONS)[K]['run']>>> };
 

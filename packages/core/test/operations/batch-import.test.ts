@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { batchAdd, batchImport, CoreError } from '../../src/index.js';
+import { HookedEmbedder, ID, openTestDataset, snapshot, type TestDataset } from '../fixtures.js';
+
+let t: TestDataset;
+let root: string;
+
+beforeEach(async () => {
+  t = await openTestDataset();
+  root = mkdtempSync(join(tmpdir(), 'cf-import-'));
+  await batchAdd({ documents: [0, 1, 2].map((i) => ({ content: `stored ${i}`, metadata: { uuid: ID(i), v: 'old' } })) }, t.context());
+});
+
+afterEach(async () => {
+  await t.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function rejection(promise: Promise<unknown>): Promise<CoreError> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CoreError);
+  return error as CoreError;
+}
+
+function jsonl(name: string, rows: unknown[]): string {
+  const path = join(root, name);
+  writeFileSync(path, rows.map((row) => (typeof row === 'string' ? row : JSON.stringify(row))).join('\n') + '\n');
+  return path;
+}
+
+describe('batch_import', () => {
+  it('imports rows, keeps their ids and embeds them, reporting bad rows within max_errors', async () => {
+    const path = jsonl('in.jsonl', [{ uuid: ID(10), content: 'new ten', tags: ['x'] }, '{not json', { content: 'no id', metadata: { k: 1 } }]);
+    const result = await batchImport({ source_path: path }, t.context({ allowedRoots: [root] }));
+    expect(result).toMatchObject({ success: false, format: 'jsonl', documents_found: 3, documents_imported: 2, documents_failed: 1, embeddings_generated: 2 });
+    expect(result.errors).toEqual([expect.objectContaining({ row: 2 })]);
+    const [ten] = await t.dataset.get([ID(10)]);
+    expect(ten).toMatchObject({ content: 'new ten', tags: ['x'] });
+    expect(ten!.embedding).toHaveLength(64);
+    expect(await t.dataset.count()).toBe(5);
+  });
+
+  it('keeps embeddings of the dataset\'s dimension from the file and embeds rows whose vector is missing or the wrong size', async () => {
+    const kept = Array.from({ length: 64 }, (_, i) => (i === 0 ? 1 : 0));
+    const path = jsonl('v.jsonl', [
+      { uuid: ID(20), content: 'has vector', embedding: kept },
+      { uuid: ID(21), content: 'short vector', embedding: [1, 0, 0] },
+      { uuid: ID(22), content: 'no vector' },
+    ]);
+    const result = await batchImport({ source_path: path }, t.context({ allowedRoots: [root] }));
+    expect(result).toMatchObject({ success: true, documents_imported: 3, embeddings_generated: 2 });
+    const [withVector, short] = await t.dataset.get([ID(20), ID(21)]);
+    expect([...withVector!.embedding!]).toEqual(kept);
+    expect(short!.embedding).toHaveLength(64);
+  });
+
+  it('reports a uuid that is not a UUID as a bad row', async () => {
+    const path = jsonl('u.jsonl', [{ uuid: 'not-a-uuid', content: 'x' }, { content: 'y' }]);
+    const result = await batchImport({ source_path: path }, t.context({ allowedRoots: [root] }));
+    expect(result).toMatchObject({ documents_imported: 1, documents_failed: 1, errors: [{ row: 1, field: 'uuid' }] });
+  });
+
+  it('imports nothing when bad rows exceed max_errors', async () => {
+    const before = await snapshot(t.dataset);
+    const path = jsonl('bad.jsonl', [{ uuid: ID(10), content: 'fine' }, '{bad', '{bad', { content: 'fine too' }]);
+    const error = await rejection(batchImport({ source_path: path, validation: { max_errors: 1 } }, t.context({ allowedRoots: [root] })));
+    expect(error.code).toBe('TOO_MANY_ERRORS');
+    expect(await snapshot(t.dataset)).toEqual(before);
+  });
+
+  it("on_conflict 'error' makes an existing id a bad row and leaves the stored record alone", async () => {
+    const path = jsonl('c.jsonl', [{ uuid: ID(1), content: 'new one' }, { uuid: ID(11), content: 'eleven' }]);
+    const result = await batchImport({ source_path: path }, t.context({ allowedRoots: [root] }));
+    expect(result).toMatchObject({ documents_imported: 1, documents_failed: 1, errors: [{ row: 1, field: 'uuid' }] });
+    expect((await t.dataset.get([ID(1)]))[0]!.content).toBe('stored 1');
+  });
+
+  it("on_conflict 'skip' leaves existing records and imports the rest", async () => {
+    const path = jsonl('c.jsonl', [{ uuid: ID(1), content: 'new one' }, { uuid: ID(11), content: 'eleven' }]);
+    const result = await batchImport({ source_path: path, on_conflict: 'skip' }, t.context({ allowedRoots: [root] }));
+    expect(result).toMatchObject({ success: true, documents_imported: 1, documents_failed: 0 });
+    expect((await t.dataset.get([ID(1)]))[0]!.content).toBe('stored 1');
+    expect(await t.dataset.count()).toBe(4);
+  });
+
+  it("on_conflict 'replace' overwrites existing records", async () => {
+    const path = jsonl('c.jsonl', [{ uuid: ID(1), content: 'new one' }, { uuid: ID(11), content: 'eleven' }]);
+    const result = await batchImport({ source_path: path, on_conflict: 'replace' }, t.context({ allowedRoots: [root] }));
+    expect(result).toMatchObject({ success: true, documents_imported: 2 });
+    const [one] = await t.dataset.get([ID(1)]);
+    expect(one).toMatchObject({ content: 'new one', metadata: {} });
+    expect(await t.dataset.count()).toBe(4);
+  });
+
+  it('leaves the dataset unchanged when cancelled mid-import', async () => {
+    const before = await snapshot(t.dataset);
+    const controller = new AbortController();
+    const embedder = new HookedEmbedder((call) => {
+      if (call === 2) controller.abort(new Error('stop'));
+    });
+    const path = jsonl('many.jsonl', Array.from({ length: 2500 }, (_, i) => ({ content: `row ${i}` })));
+    const error = await rejection(batchImport({ source_path: path }, { ...t.context({ allowedRoots: [root], signal: controller.signal }), embedder }));
+    expect(error.code).toBe('CANCELLED');
+    expect(embedder.calls).toBe(2);
+    expect(await snapshot(t.dataset)).toEqual(before);
+  });
+
+  it('refuses a source outside the allowed roots, also through a symlink, and names a missing file', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'cf-outside-'));
+    try {
+      writeFileSync(join(outside, 'x.jsonl'), JSON.stringify({ content: 'x' }));
+      symlinkSync(join(outside, 'x.jsonl'), join(root, 'link.jsonl'));
+      expect((await rejection(batchImport({ source_path: join(outside, 'x.jsonl') }, t.context({ allowedRoots: [root] })))).code).toBe('PATH_OUTSIDE_ROOTS');
+      expect((await rejection(batchImport({ source_path: join(root, 'link.jsonl') }, t.context({ allowedRoots: [root] })))).code).toBe('PATH_OUTSIDE_ROOTS');
+      const missing = await rejection(batchImport({ source_path: join(root, 'nope.jsonl') }, t.context({ allowedRoots: [root] })));
+      expect(missing.code).toBe('FILE_NOT_FOUND');
+      expect(missing.message).toContain('nope.jsonl');
+      expect(await t.dataset.count()).toBe(3);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+});
