@@ -31,7 +31,7 @@ async function writeSource(path: string): Promise<void> {
   const out = createWriteStream(path);
   for (let i = 0; i < ROWS; i++) {
     const line = `${JSON.stringify({ uuid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, title: `Row ${i}`, content: `Row ${i} of the crash test, with some words to index.`, metadata: { n: i } })}\n`;
-    if (!out.write(line)) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 }
