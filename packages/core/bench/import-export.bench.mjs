@@ -1,0 +1,100 @@
+// Benchmark: batch_import and batch_export of N JSONL records against DuckDB's own read_json / COPY on the same
+// files, in one run; with `--rss`, peak RSS of an import+export at 100k and at N, each in a child process.
+// Usage: node bench/import-export.bench.mjs [N=1000000] [--rss]
+// The corpus is the shared npm-summaries corpus without vectors (about 160k documents; larger N repeat them with
+// fresh uuids). Imports run with generate_embeddings: false, so the figure is the import pipeline itself.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { FrameDataset, HashEmbedder } from '@contextframe/dataset';
+import { batchExport, batchImport } from '../dist/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
+const mode = args.includes('--child') ? 'child' : 'main';
+
+async function makeSource(path, n) {
+  const corpus = join(tmpdir(), 'cf-corpus-novec.jsonl');
+  if (!existsSync(corpus)) {
+    const script = resolve(here, '../../../../shared/bench/make-corpus.mjs');
+    execFileSync(process.execPath, [script, process.env.CF_NPM_TSV ?? '/work/.library/env/packages/npm.tsv', '1000000', corpus, '--no-vectors'], { stdio: 'ignore' });
+  }
+  const docs = [];
+  for await (const line of createInterface({ input: createReadStream(corpus) })) if (line) docs.push(JSON.parse(line));
+  const out = createWriteStream(path);
+  for (let i = 0; i < n; i++) {
+    const doc = docs[i % docs.length];
+    const line = JSON.stringify({ ...doc, uuid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, metadata: { ...doc.metadata, n: i } });
+    if (!out.write(`${line}\n`)) await new Promise((r) => out.once('drain', r));
+  }
+  await new Promise((r) => out.end(r));
+}
+
+async function ours(dir, source) {
+  const dataset = await FrameDataset.open({ path: join(dir, 'ours.duckdb') });
+  const context = { dataset, embedder: new HashEmbedder(), allowedRoots: [dir] };
+  let start = performance.now();
+  const imported = await batchImport({ source_path: source, format: 'jsonl', generate_embeddings: false }, context);
+  const importS = (performance.now() - start) / 1000;
+  if (imported.documents_imported !== N) throw new Error(`imported ${imported.documents_imported} of ${N}`);
+  start = performance.now();
+  const exported = await batchExport({ format: 'jsonl', output_path: join(dir, 'export.jsonl'), chunk_size: N }, context);
+  const exportS = (performance.now() - start) / 1000;
+  if (exported.documents_exported !== N) throw new Error(`exported ${exported.documents_exported} of ${N}`);
+  await dataset.close();
+  return { importS, exportS };
+}
+
+async function native(dir, source) {
+  const instance = await DuckDBInstance.create(join(dir, 'native.duckdb'));
+  const connection = await instance.connect();
+  let start = performance.now();
+  await connection.run(`CREATE TABLE t AS SELECT * FROM read_json($1, format = 'newline_delimited')`, [source]);
+  const importS = (performance.now() - start) / 1000;
+  start = performance.now();
+  await connection.run(`COPY t TO '${join(dir, 'native-out.jsonl').replaceAll("'", "''")}' (FORMAT json)`);
+  const exportS = (performance.now() - start) / 1000;
+  connection.closeSync();
+  instance.closeSync();
+  return { importS, exportS };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'cf-bench-ie-'));
+try {
+  const source = join(dir, 'source.jsonl');
+  await makeSource(source, N);
+  if (mode === 'child') {
+    await ours(dir, source);
+    console.log(JSON.stringify({ n: N, max_rss_mb: process.resourceUsage().maxRSS / 1024 }));
+  } else {
+    const base = await native(dir, source);
+    const mine = await ours(dir, source);
+    const result = {
+      bench: 'import-export',
+      n: N,
+      import_rows_per_s: N / mine.importS,
+      native_import_rows_per_s: N / base.importS,
+      import_ratio: base.importS / mine.importS,
+      export_rows_per_s: N / mine.exportS,
+      native_export_rows_per_s: N / base.exportS,
+      export_ratio: base.exportS / mine.exportS,
+    };
+    console.log(`batch_import ${N} JSONL rows: ${result.import_rows_per_s.toFixed(0)} rows/s; DuckDB read_json: ${result.native_import_rows_per_s.toFixed(0)} rows/s; ratio ${result.import_ratio.toFixed(3)}x (target 0.5x)`);
+    console.log(`batch_export ${N} rows to JSONL: ${result.export_rows_per_s.toFixed(0)} rows/s; DuckDB COPY: ${result.native_export_rows_per_s.toFixed(0)} rows/s; ratio ${result.export_ratio.toFixed(3)}x (target 0.5x)`);
+    if (args.includes('--rss')) {
+      for (const n of [100_000, N]) {
+        const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), String(n), '--child'], { encoding: 'utf8' });
+        const line = child.stdout.trim().split('\n').pop();
+        console.log(`peak RSS, import + export of ${n}: ${JSON.parse(line).max_rss_mb.toFixed(0)} MB`);
+      }
+    }
+    console.log(JSON.stringify(result));
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
