@@ -3,6 +3,18 @@ import { INTEGER, LIST, listValue } from '@duckdb/node-api';
 import { compileFilter } from '../filter/compile.js';
 import type { SqlParams } from '../sql/params.js';
 
+/** Query indexes grouped by their (trimmed) filter text; '' is the group without a filter. */
+export function groupByFilter(filters: readonly (string | null)[]): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  filters.forEach((filter, index) => {
+    const key = filter?.trim() ?? '';
+    const group = groups.get(key);
+    if (group) group.push(index);
+    else groups.set(key, [index]);
+  });
+  return groups;
+}
+
 /**
  * A condition over `${qidColumn}` and the records aliased `alias` that applies each query's own filter,
  * or null when no query has a filter (every record competes for every query). Queries sharing a filter
@@ -15,11 +27,7 @@ export function perQueryFilter(
   params: SqlParams,
   hasEmbedding: boolean,
 ): string | null {
-  const groups = new Map<string, number[]>();
-  filters.forEach((filter, qid) => {
-    const key = filter?.trim() ?? '';
-    groups.set(key, [...(groups.get(key) ?? []), qid]);
-  });
+  const groups = groupByFilter(filters);
   if (groups.size === 1 && groups.has('')) return null;
   return [...groups]
     .map(([filter, qids]) => {

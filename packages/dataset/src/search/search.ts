@@ -1,11 +1,10 @@
 // Runs many searches at once: validates each, batches the vector and text rankings, fuses, attaches records.
-import { type DuckDBConnection, listValue } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { DatasetError } from '../errors.js';
 import { compileFilter } from '../filter/compile.js';
-import { DOCUMENTS_TABLE } from '../schema.js';
 import { SqlParams } from '../sql/params.js';
 import type { EmbeddingInfo } from '../store/dataset-reader.js';
-import { decodeRow, selectColumns } from '../store/row-io.js';
+import { readRowsByIds } from '../store/row-io.js';
 import { toFrameRecord } from '../store/record-codec.js';
 import type { FrameRecord } from '../record.js';
 import { reciprocalRankFusion, type FusedHit } from './hybrid.js';
@@ -141,16 +140,6 @@ export async function runSearches(
 }
 
 async function fetchRecords(connection: DuckDBConnection, ids: string[], withEmbedding: boolean): Promise<Map<string, FrameRecord>> {
-  if (ids.length === 0) return new Map();
-  const params = new SqlParams();
-  const list = params.add(listValue(ids));
-  const reader = await connection.runAndReadAll(
-    `SELECT ${selectColumns('', withEmbedding)} FROM ${DOCUMENTS_TABLE} WHERE uuid IN (SELECT unnest(${list}))`,
-    params.values,
-    params.types,
-  );
-  return new Map(reader.getRowObjectsJS().map((row) => {
-    const record = toFrameRecord(decodeRow(row));
-    return [record.uuid, record];
-  }));
+  const rows = await readRowsByIds(connection, ids, withEmbedding);
+  return new Map(rows.map((row) => [row.uuid, toFrameRecord(row)]));
 }

@@ -1,5 +1,6 @@
 // The BM25 inverted index: postings and document lengths in DuckDB tables, kept current inside every write.
 import { type DuckDBConnection, DuckDBDataChunk, INTEGER, VARCHAR, listValue } from '@duckdb/node-api';
+import { appendChunks } from '../store/append-chunks.js';
 import type { StoredRow } from '../store/record-codec.js';
 import type { WriteHooks } from '../store/dataset-transaction.js';
 import { SqlParams } from '../sql/params.js';
@@ -10,7 +11,6 @@ export const POSTINGS_TABLE = 'cf_postings';
 /** Indexed length (in terms) of each record. */
 export const LENGTHS_TABLE = 'cf_doc_lengths';
 
-const CHUNK_ROWS = 2048;
 
 /** The text of a record that text search sees: title, context, content and tags, in that order. */
 export function indexedText(row: { readonly title: string | null; readonly context: string | null; readonly content: string; readonly tags: readonly string[] }): string {
@@ -24,26 +24,18 @@ export function termFrequencies(tokens: readonly string[]): Map<string, number> 
   return counts;
 }
 
-async function appendChunks(
+/** Appends equal-length columns of plain values (strings and integers) to `table`. */
+function appendColumns(
   connection: DuckDBConnection,
   table: string,
   types: Parameters<typeof DuckDBDataChunk.create>[0],
   columns: readonly (readonly (string | number)[])[],
 ): Promise<void> {
-  const rowCount = columns[0]?.length ?? 0;
-  if (rowCount === 0) return;
-  const appender = await connection.createAppender(table);
-  try {
-    for (let start = 0; start < rowCount; start += CHUNK_ROWS) {
-      const end = Math.min(rowCount, start + CHUNK_ROWS);
-      const chunk = DuckDBDataChunk.create(types, end - start);
-      chunk.setColumns(columns.map((column) => column.slice(start, end)));
-      appender.appendDataChunk(chunk);
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
+  return appendChunks(connection, table, columns[0]?.length ?? 0, (start, end) => {
+    const chunk = DuckDBDataChunk.create(types, end - start);
+    chunk.setColumns(columns.map((column) => column.slice(start, end)));
+    return chunk;
+  });
 }
 
 /**
@@ -73,8 +65,8 @@ export class TextIndex implements WriteHooks {
         tfs.push(tf);
       }
     }
-    await appendChunks(connection, POSTINGS_TABLE, [VARCHAR, VARCHAR, INTEGER], [terms, uuids, tfs]);
-    await appendChunks(connection, LENGTHS_TABLE, [VARCHAR, INTEGER], [docIds, lengths]);
+    await appendColumns(connection, POSTINGS_TABLE, [VARCHAR, VARCHAR, INTEGER], [terms, uuids, tfs]);
+    await appendColumns(connection, LENGTHS_TABLE, [VARCHAR, INTEGER], [docIds, lengths]);
   }
 
   async beforeDelete(connection: DuckDBConnection, uuids: readonly string[]): Promise<void> {

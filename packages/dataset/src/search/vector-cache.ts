@@ -4,6 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { compileFilter } from '../filter/compile.js';
 import { DOCUMENTS_TABLE } from '../schema.js';
 import { SqlParams } from '../sql/params.js';
+import { groupByFilter } from './filter-groups.js';
 import type { Ranking } from './ranked.js';
 import type { VectorQuery } from './vector-search.js';
 
@@ -243,11 +244,7 @@ async function load(connection: DuckDBConnection, dimensions: number, maxBytes: 
 
 /** Runs vector queries on a snapshot, finding each distinct filter's rows with one SQL query. */
 export async function snapshotSearch(connection: DuckDBConnection, snapshot: VectorSnapshot, queries: readonly VectorQuery[]): Promise<Ranking[]> {
-  const byFilter = new Map<string, number[]>();
-  queries.forEach((query, index) => {
-    const key = query.filter?.trim() ?? '';
-    byFilter.set(key, [...(byFilter.get(key) ?? []), index]);
-  });
+  const byFilter = groupByFilter(queries.map((query) => query.filter));
   const rankings: Ranking[] = new Array(queries.length);
   for (const [filter, indexes] of byFilter) {
     let rows: Int32Array | null = null;

@@ -9,7 +9,7 @@ import type { VectorCache } from '../search/vector-cache.js';
 import type { Bm25Options, SearchHit, SearchRequest } from '../search/search-types.js';
 import { SqlParams } from '../sql/params.js';
 import { normalizeUuid, type StoredRow, toFrameRecord } from './record-codec.js';
-import { decodeRow, selectColumns } from './row-io.js';
+import { decodeRow, readRowsByIds, selectColumns } from './row-io.js';
 
 /** Fields a query may be ordered by. */
 export const ORDERABLE_FIELDS = [
@@ -120,15 +120,10 @@ export class DatasetReader {
   }
 
   /** Stored rows for the given ids, in no particular order. */
-  protected async rowsByIds(ids: readonly string[], withEmbedding: boolean): Promise<StoredRow[]> {
-    if (ids.length === 0) return [];
-    const params = new SqlParams();
-    const list = params.add(listValue([...ids]));
-    return this.readRows(
-      `SELECT ${selectColumns('', withEmbedding && this.hasEmbedding)} FROM ${DOCUMENTS_TABLE} WHERE uuid IN (SELECT unnest(${list}))`,
-      params,
-    );
+  protected rowsByIds(ids: readonly string[], withEmbedding: boolean): Promise<StoredRow[]> {
+    return readRowsByIds(this.connection, ids, withEmbedding && this.hasEmbedding);
   }
+
 
   /** Records with the given ids, in the order asked; unknown ids are left out. */
   async get(ids: readonly string[], options: GetOptions = {}): Promise<FrameRecord[]> {

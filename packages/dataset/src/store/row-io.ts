@@ -16,10 +16,9 @@ import {
 } from '@duckdb/node-api';
 import type { JsonObject } from '../record.js';
 import { DOCUMENTS_TABLE } from '../schema.js';
+import { SqlParams } from '../sql/params.js';
+import { appendChunks } from './append-chunks.js';
 import type { StoredRow } from './record-codec.js';
-
-/** DuckDB's standard vector size: the most rows one data chunk holds. */
-const CHUNK_ROWS = 2048;
 
 const BASE_TYPES: readonly DuckDBType[] = [
   VARCHAR, // uuid
@@ -49,6 +48,19 @@ export function selectColumns(alias: string, withEmbedding: boolean): string {
   columns.push(`epoch_ms(${a}created_at) AS created_ms`, `epoch_ms(${a}updated_at) AS updated_ms`);
   columns.push(withEmbedding ? `${a}embedding` : 'NULL::FLOAT[] AS embedding');
   return columns.join(', ');
+}
+
+/** The stored rows with the given ids, in no particular order (unknown ids are left out). */
+export async function readRowsByIds(connection: DuckDBConnection, ids: readonly string[], withEmbedding: boolean): Promise<StoredRow[]> {
+  if (ids.length === 0) return [];
+  const params = new SqlParams();
+  const list = params.add(listValue([...ids]));
+  const reader = await connection.runAndReadAll(
+    `SELECT ${selectColumns('', withEmbedding)} FROM ${DOCUMENTS_TABLE} WHERE uuid IN (SELECT unnest(${list}))`,
+    params.values,
+    params.types,
+  );
+  return reader.getRowObjectsJS().map((row) => decodeRow(row));
 }
 
 /** Turns one row of `selectColumns` (as `getRowObjectsJS` returns it) into a StoredRow. */
@@ -108,46 +120,30 @@ function writeVectors(chunk: DuckDBDataChunk, column: number, rows: readonly Sto
  * or null while the table has no embedding column.
  */
 export async function appendRows(connection: DuckDBConnection, rows: readonly StoredRow[], dimensions: number | null): Promise<void> {
-  if (rows.length === 0) return;
   const types = dimensions === null ? BASE_TYPES : [...BASE_TYPES, ARRAY(FLOAT, dimensions)];
-  const appender = await connection.createAppender(DOCUMENTS_TABLE);
-  let failed = false;
-  try {
-    for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
-      const slice = rows.slice(start, start + CHUNK_ROWS);
-      const columns: DuckDBValue[][] = BASE_TYPES.map(() => new Array<DuckDBValue>(slice.length));
-      slice.forEach((row, i) => {
-        columns[0]![i] = row.uuid;
-        columns[1]![i] = row.collection;
-        columns[2]![i] = row.title;
-        columns[3]![i] = row.content;
-        columns[4]![i] = row.context;
-        columns[5]![i] = listValue(row.tags);
-        columns[6]![i] = JSON.stringify(row.metadata);
-        columns[7]![i] = row.record_type;
-        columns[8]![i] = row.parent_id;
-        columns[9]![i] = row.chunk_index;
-        columns[10]![i] = row.source_type;
-        columns[11]![i] = row.source_uri;
-        columns[12]![i] = row.content_hash;
-        columns[13]![i] = timestamp(row.created_ms);
-        columns[14]![i] = timestamp(row.updated_ms);
-      });
-      const chunk = DuckDBDataChunk.create(types, slice.length);
-      BASE_TYPES.forEach((_, column) => chunk.setColumnValues(column, columns[column]!));
-      if (dimensions !== null) writeVectors(chunk, BASE_TYPES.length, slice, dimensions);
-      appender.appendDataChunk(chunk);
-    }
-    appender.flushSync();
-  } catch (error) {
-    failed = true;
-    throw error;
-  } finally {
-    try {
-      appender.closeSync();
-    } catch (error) {
-      // A failed flush fails the close too; the first error is the one that explains it.
-      if (!failed) throw error;
-    }
-  }
+  await appendChunks(connection, DOCUMENTS_TABLE, rows.length, (start, end) => {
+    const slice = rows.slice(start, end);
+    const columns: DuckDBValue[][] = BASE_TYPES.map(() => new Array<DuckDBValue>(slice.length));
+    slice.forEach((row, i) => {
+      columns[0]![i] = row.uuid;
+      columns[1]![i] = row.collection;
+      columns[2]![i] = row.title;
+      columns[3]![i] = row.content;
+      columns[4]![i] = row.context;
+      columns[5]![i] = listValue(row.tags);
+      columns[6]![i] = JSON.stringify(row.metadata);
+      columns[7]![i] = row.record_type;
+      columns[8]![i] = row.parent_id;
+      columns[9]![i] = row.chunk_index;
+      columns[10]![i] = row.source_type;
+      columns[11]![i] = row.source_uri;
+      columns[12]![i] = row.content_hash;
+      columns[13]![i] = timestamp(row.created_ms);
+      columns[14]![i] = timestamp(row.updated_ms);
+    });
+    const chunk = DuckDBDataChunk.create(types, slice.length);
+    BASE_TYPES.forEach((_, column) => chunk.setColumnValues(column, columns[column]!));
+    if (dimensions !== null) writeVectors(chunk, BASE_TYPES.length, slice, dimensions);
+    return chunk;
+  });
 }
