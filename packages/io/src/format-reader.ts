@@ -35,6 +35,8 @@ export interface FormatReadOptions {
 export interface SourceReader extends AsyncIterable<readonly SourceItem[]> {
   /** Column names for CSV (the header) and Parquet (the schema); null for JSON and JSONL. */
   readonly columns: readonly string[] | null;
+  /** The part of the file read so far, from 0 to 1 (bytes for text formats, rows for Parquet). */
+  progress(): number;
   /** Releases the file; safe to call more than once and after iteration ended. */
   close(): Promise<void>;
 }

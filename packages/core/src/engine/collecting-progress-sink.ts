@@ -50,6 +50,7 @@ export class CollectingProgressSink implements ProgressSink {
   }
 
   progress(event: BatchProgressEvent): void {
+    this.#total = event.total;
     this.#current = event.current;
     this.#updates++;
     this.#record({ type: 'progress', ...event });
@@ -61,6 +62,7 @@ export class CollectingProgressSink implements ProgressSink {
 
   complete(event: BatchCompleteEvent): void {
     this.#summary = event.summary;
+    this.#total = event.summary.total;
     this.#record({ type: 'complete', ...event });
   }
 

@@ -54,6 +54,21 @@ export class ProgressTracker {
     this.#sink.start({ operation: this.operation, total, message });
   }
 
+  /**
+   * Changes `total` once it is better known (an import learns its row count as it reads). Later events carry
+   * the new total; `current` never goes back.
+   */
+  resize(total: number): void {
+    this.#total = Math.max(total, this.#sent);
+    this.#step = Math.max(1, Math.ceil(this.#total / this.#maxUpdates));
+  }
+
+  /** Sets the succeeded and failed counts of the summary without item events (for batches too big to list). */
+  tally(succeeded: number, failed: number): void {
+    this.#succeeded = succeeded;
+    this.#failed = failed;
+  }
+
   /** Reports that `current` items are done (sent only if larger than the last report and due). */
   advance(current: number, message: string): void {
     const cap = this.#hold ? this.#total - 1 : this.#total;

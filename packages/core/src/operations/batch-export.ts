@@ -89,6 +89,7 @@ export async function batchExport(input: BatchExportInput, context: BatchContext
       chunkSize: parsed.chunk_size,
       includeEmbeddings: parsed.include_embeddings,
       overwrite: parsed.overwrite,
+      createDirectories: true,
       ...(signal === undefined ? {} : { signal }),
     });
     tracker.finish(`Exported ${written.documents} records`);

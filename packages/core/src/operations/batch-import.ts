@@ -103,7 +103,8 @@ export async function batchImport(input: BatchImportInput, context: BatchContext
       }
     };
 
-    // The row count is unknown until the file has been read, so the tracker only reports the start and the end.
+    // The row count is unknown until the file has been read: the total is estimated from the part of the file
+    // read so far (bytes, or Parquet rows) and becomes exact at the end.
     tracker.start(0, `Importing ${parsed.source_path}`, { hold: true });
     // The reader counts nothing against max_errors itself: id conflicts count too, so this function keeps the tally.
     const reader = await openReader(format, sourcePath, {
@@ -175,7 +176,10 @@ export async function batchImport(input: BatchImportInput, context: BatchContext
             if (adds.length > 0) await tx.add(adds, options);
             if (replaces.length > 0) await tx.upsert(replaces, options);
             imported += adds.length + replaces.length;
-            tracker.advance(imported, `Imported ${imported} records`);
+            const fraction = reader.progress();
+            tracker.resize(Math.max(found + 1, Math.round(found / Math.max(fraction, 1e-9))));
+            // One below `found`: the final event (current = total = found) must still be larger.
+            tracker.advance(found - 1, `Read ${found} rows (${Math.floor(fraction * 100)}% of the file), imported ${imported}`);
           };
           for await (const batch of reader.batches()) {
             for (const item of batch) {
@@ -192,7 +196,9 @@ export async function batchImport(input: BatchImportInput, context: BatchContext
     } finally {
       await reader.close().catch(() => undefined);
     }
-    tracker.finish(`Imported ${imported} records`);
+    tracker.resize(found);
+    tracker.tally(imported, errors.length);
+    tracker.finish(`Imported ${imported} of ${found} rows`);
     return {
       success: errors.length === 0,
       source_path: parsed.source_path,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { batchAdd, batchImport, CoreError } from '../../src/index.js';
+import { batchAdd, batchImport, CollectingProgressSink, CoreError } from '../../src/index.js';
 import { HookedEmbedder, ID, openTestDataset, snapshot, type TestDataset } from '../fixtures.js';
 
 let t: TestDataset;
@@ -37,6 +37,23 @@ function jsonl(name: string, rows: unknown[]): string {
 }
 
 describe('batch_import', () => {
+  it('reports progress while it reads, with an estimated total that ends exact, and a summary of what happened', async () => {
+    // 5,000 rows of ~1.5 KB span several 1 MiB reads, so the estimate is made more than once.
+    const rows: unknown[] = Array.from({ length: 5000 }, (_, i) => ({ content: `row ${i} ${'y'.repeat(1500)}` }));
+    rows[10] = '{broken';
+    rows[20] = { uuid: ID(1), content: 'exists already' };
+    const sink = new CollectingProgressSink();
+    const result = await batchImport({ source_path: jsonl('big.jsonl', rows), on_conflict: 'skip' }, t.context({ allowedRoots: [root], progress: sink }));
+    expect(result).toMatchObject({ documents_found: 5000, documents_imported: 4998, documents_failed: 1 });
+    const progress = sink.ofType('progress');
+    expect(progress.length).toBeGreaterThan(2);
+    for (let i = 1; i < progress.length; i++) expect(progress[i]!.current).toBeGreaterThan(progress[i - 1]!.current);
+    expect(progress.slice(0, -1).every((event) => event.current < event.total)).toBe(true);
+    expect(progress.at(-1)).toMatchObject({ current: 5000, total: 5000 });
+    expect(sink.ofType('complete')[0]!.summary).toMatchObject({ status: 'partial', total: 5000, succeeded: 4998, failed: 1, skipped: 1 });
+    expect(result.progress).toMatchObject({ total: 5000, current: 5000, status: 'partial' });
+  });
+
   it('imports rows, keeps their ids and embeds them, reporting bad rows within max_errors', async () => {
     const path = jsonl('in.jsonl', [{ uuid: ID(10), content: 'new ten', tags: ['x'] }, '{not json', { content: 'no id', metadata: { k: 1 } }]);
     const result = await batchImport({ source_path: path }, t.context({ allowedRoots: [root] }));

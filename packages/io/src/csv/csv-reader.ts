@@ -1,6 +1,7 @@
 // Reads CSV with a header row, record by record, with the null convention of `CsvScanner`.
 import type { FormatReader, SourceItem, SourceReader } from '../format-reader.js';
 import { IoError } from '../io-error.js';
+import { ReadProgress } from '../read/read-progress.js';
 import { assertReadableFile, bomLength, openChunkReader } from '../text/file-chunks.js';
 import { csvDialect } from './csv-dialect.js';
 import { type CsvRecord, CsvScanner } from './csv-scanner.js';
@@ -18,9 +19,9 @@ export const csvReader: FormatReader = {
   format: 'csv',
   async open(path, options): Promise<SourceReader> {
     const { delimiter, quote } = csvDialect(options.csv);
-    await assertReadableFile(path);
+    const progress = new ReadProgress(await assertReadableFile(path));
     const scanner = new CsvScanner(path, delimiter, quote);
-    const chunks = await openChunkReader(path, options.signal);
+    const chunks = await openChunkReader(path, options.signal, progress);
     let closed = false;
 
     // Records come out of `scan` a batch at a time; an unfinished record waits for more bytes.
@@ -74,6 +75,7 @@ export const csvReader: FormatReader = {
 
     return {
       columns: header,
+      progress: () => progress.fraction(),
       async close() {
         closed = true;
         await chunks.close();

@@ -1,6 +1,7 @@
 // Reads a JSON file of documents (a top-level array, or `{ "documents": [...] }`) one row at a time.
 import type { FormatReader, SourceItem, SourceReader } from '../format-reader.js';
 import { IoError } from '../io-error.js';
+import { ReadProgress } from '../read/read-progress.js';
 import { assertReadableFile, bomLength, readChunks } from '../text/file-chunks.js';
 import { isJsonObject } from '../text/json-value.js';
 import { JsonDocumentScanner } from './json-document-scanner.js';
@@ -16,17 +17,18 @@ const BATCH_ROWS = 512;
 export const jsonReader: FormatReader = {
   format: 'json',
   async open(path, options): Promise<SourceReader> {
-    await assertReadableFile(path);
+    const progress = new ReadProgress(await assertReadableFile(path));
     let closed = false;
     return {
       columns: null,
+      progress: () => progress.fraction(),
       async close() {
         closed = true;
       },
       async *[Symbol.asyncIterator]() {
         const scanner = new JsonDocumentScanner(path);
         let first = true;
-        for await (let chunk of readChunks(path, options.signal)) {
+        for await (let chunk of readChunks(path, options.signal, progress)) {
           if (closed) return;
           if (first) {
             first = false;

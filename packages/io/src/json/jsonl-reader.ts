@@ -1,5 +1,6 @@
 // Reads JSON Lines: one JSON object per line, split on "\n" as the bytes arrive.
 import type { FormatReader, SourceItem, SourceReader } from '../format-reader.js';
+import { ReadProgress } from '../read/read-progress.js';
 import { assertReadableFile, bomLength, readChunks } from '../text/file-chunks.js';
 import { isJsonObject } from '../text/json-value.js';
 import { describeJson } from './json-reader.js';
@@ -17,10 +18,11 @@ const BATCH_ROWS = 512;
 export const jsonlReader: FormatReader = {
   format: 'jsonl',
   async open(path, options): Promise<SourceReader> {
-    await assertReadableFile(path);
+    const progress = new ReadProgress(await assertReadableFile(path));
     let closed = false;
     return {
       columns: null,
+      progress: () => progress.fraction(),
       async close() {
         closed = true;
       },
@@ -40,7 +42,7 @@ export const jsonlReader: FormatReader = {
           }
           items.push(isJsonObject(value) ? { row: line, fields: value } : { row: line, error: `line ${line} is ${describeJson(value)}, not an object of fields` });
         };
-        for await (let chunk of readChunks(path, options.signal)) {
+        for await (let chunk of readChunks(path, options.signal, progress)) {
           if (closed) return;
           if (first) {
             first = false;

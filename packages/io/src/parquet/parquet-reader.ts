@@ -2,6 +2,7 @@
 import { type DuckDBArrayType, type DuckDBListType, type DuckDBType, DuckDBTypeId } from '@duckdb/node-api';
 import bindings from '@duckdb/node-bindings';
 import type { FormatReader, SourceItem, SourceReader } from '../format-reader.js';
+import { ReadProgress } from '../read/read-progress.js';
 import { IoError, abortError } from '../io-error.js';
 import { assertReadableFile } from '../text/file-chunks.js';
 import { openPrivateDuckDB, quoteIdentifier } from './private-duckdb.js';
@@ -80,6 +81,7 @@ export const parquetReader: FormatReader = {
     const db = await openPrivateDuckDB();
     let plans: ColumnPlan[];
     let sql: string;
+    let progress = new ReadProgress(0);
     try {
       let names: string[];
       let types: DuckDBType[];
@@ -87,6 +89,9 @@ export const parquetReader: FormatReader = {
         const probe = await db.connection.run('SELECT * FROM read_parquet($1) LIMIT 0', [path]);
         names = probe.columnNames();
         types = probe.columnTypes();
+        // The footer holds the row count, so this reads no data.
+        const count = await db.connection.runAndReadAll('SELECT count(*)::DOUBLE FROM read_parquet($1)', [path]);
+        progress = new ReadProgress(Number(count.getRows()[0]![0]));
       } catch (error) {
         throw new IoError(
           'PARSE_ERROR',
@@ -117,6 +122,7 @@ export const parquetReader: FormatReader = {
     };
     return {
       columns: plans.map((plan) => plan.name),
+      progress: () => progress.fraction(),
       close,
       async *[Symbol.asyncIterator]() {
         try {
@@ -152,6 +158,7 @@ export const parquetReader: FormatReader = {
                 for (let c = 0; c < plans.length; c++) fields[plans[c]!.name] = columns[c]![r];
                 items[r - from] = { row, fields };
               }
+              progress.done = row;
               yield items;
             }
           }

@@ -46,6 +46,8 @@ export interface RecordReader extends AsyncIterable<ReadItem> {
   batches(): AsyncIterable<readonly ReadItem[]>;
   /** Rows read so far, and how many of them were errors. */
   readonly stats: { readonly rows: number; readonly errors: number };
+  /** The part of the file read so far, from 0 to 1: bytes for text formats, rows for Parquet. */
+  progress(): number;
   close(): Promise<void>;
 }
 
@@ -136,6 +138,7 @@ export async function openReader(format: Format, path: string, options: ReadOpti
     path,
     columns: source.columns,
     stats,
+    progress: () => source.progress(),
     batches,
     close: () => source.close(),
     async *[Symbol.asyncIterator]() {

@@ -1,6 +1,7 @@
 // Reading a file as a sequence of byte chunks, with the errors a missing or unreadable file should give.
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { IoError, abortError } from '../io-error.js';
+import type { ReadProgress } from '../read/read-progress.js';
 
 /** How many bytes each read asks for. Large enough to amortise per-chunk work, small enough to bound memory. */
 export const CHUNK_SIZE = 1 << 20;
@@ -10,21 +11,22 @@ export function bomLength(bytes: Buffer): number {
   return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
 }
 
-/** Throws FILE_NOT_FOUND unless `path` is an existing regular file. */
-export async function assertReadableFile(path: string): Promise<void> {
-  let isFile: boolean;
+/** Throws FILE_NOT_FOUND unless `path` is an existing regular file; returns its size in bytes. */
+export async function assertReadableFile(path: string): Promise<number> {
+  let stats: Awaited<ReturnType<typeof stat>>;
   try {
-    isFile = (await stat(path)).isFile();
+    stats = await stat(path);
   } catch (error) {
     throw fileError(path, error);
   }
-  if (!isFile) {
+  if (!stats.isFile()) {
     throw new IoError('FILE_NOT_FOUND', `"${path}" is not a file; give the path of a file to read.`, { data: { path } });
   }
+  return stats.size;
 }
 
-/** The chunks of `path` in order; a new Buffer each time, so callers may keep them. */
-export async function* readChunks(path: string, signal?: AbortSignal): AsyncGenerator<Buffer> {
+/** The chunks of `path` in order; a new Buffer each time, so callers may keep them. Counts bytes into `progress`. */
+export async function* readChunks(path: string, signal?: AbortSignal, progress?: ReadProgress): AsyncGenerator<Buffer> {
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
@@ -37,6 +39,7 @@ export async function* readChunks(path: string, signal?: AbortSignal): AsyncGene
       const buffer = Buffer.allocUnsafe(CHUNK_SIZE);
       const { bytesRead } = await handle.read(buffer, 0, CHUNK_SIZE, null);
       if (bytesRead === 0) return;
+      if (progress !== undefined) progress.done += bytesRead;
       yield bytesRead === CHUNK_SIZE ? buffer : buffer.subarray(0, bytesRead);
     }
   } finally {
@@ -54,8 +57,8 @@ export interface ChunkReader {
   close(): Promise<void>;
 }
 
-/** Opens `path` for `ChunkReader` reads; throws FILE_NOT_FOUND. */
-export async function openChunkReader(path: string, signal?: AbortSignal): Promise<ChunkReader> {
+/** Opens `path` for `ChunkReader` reads; throws FILE_NOT_FOUND. Counts bytes into `progress`. */
+export async function openChunkReader(path: string, signal?: AbortSignal, progress?: ReadProgress): Promise<ChunkReader> {
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
@@ -72,6 +75,7 @@ export async function openChunkReader(path: string, signal?: AbortSignal): Promi
       prefix.copy(buffer, 0);
       const { bytesRead } = await handle.read(buffer, prefix.length, want, null);
       if (bytesRead === 0) return null;
+      if (progress !== undefined) progress.done += bytesRead;
       return buffer.subarray(0, prefix.length + bytesRead);
     },
     async close() {

@@ -1,7 +1,7 @@
 // Writes records to one file or to numbered files of `chunkSize` records, all or nothing: every file is
 // written under a temporary name and renamed only when all of them are complete.
 import { randomBytes } from 'node:crypto';
-import { link, rename, rm, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { FrameRecord } from '@contextframe/dataset';
 import type { CsvOptions } from '../format-reader.js';
@@ -24,6 +24,11 @@ export interface WriteOptions {
   readonly includeEmbeddings?: boolean;
   /** Replace existing files (default false: FILE_EXISTS, and nothing is written). */
   readonly overwrite?: boolean;
+  /**
+   * Create the output directory when it is missing (default false: FILE_NOT_FOUND). Directories created here
+   * are removed again when the export fails or `removeWritten` runs, if they are empty by then.
+   */
+  readonly createDirectories?: boolean;
   readonly csv?: CsvOptions;
   /** Cancels the export; every file written so far is removed and ABORTED thrown. */
   readonly signal?: AbortSignal;
@@ -55,8 +60,14 @@ interface Planned {
   bytes: number;
 }
 
-/** How output files are named. */
-async function namer(format: Format, outputPath: string, chunked: boolean): Promise<(index: number) => string> {
+/** How output files are named, and the directories created to hold them (outermost first). */
+async function namer(
+  format: Format,
+  outputPath: string,
+  chunked: boolean,
+  createDirectories: boolean,
+): Promise<{ nameOf: (index: number) => string; created: string[] }> {
+  const created: string[] = [];
   let directory: string;
   let stem: string;
   let extension: string;
@@ -70,14 +81,35 @@ async function namer(format: Format, outputPath: string, chunked: boolean): Prom
     extension = extname(outputPath);
     stem = basename(outputPath, extension);
     const parent = await stat(directory).then((s) => s.isDirectory(), () => false);
-    if (!parent) {
+    if (!parent && createDirectories) {
+      created.push(...(await createdBy(directory)));
+    } else if (!parent) {
       throw new IoError('FILE_NOT_FOUND', `Cannot write "${outputPath}": directory "${directory}" does not exist. Create it first.`, {
         data: { path: outputPath, directory },
       });
     }
   }
-  if (!chunked) return () => (isDirectory ? join(directory, `${stem}${extension}`) : outputPath);
-  return (index) => join(directory, `${stem}-${String(index).padStart(5, '0')}${extension}`);
+  if (!chunked) return { nameOf: () => (isDirectory ? join(directory, `${stem}${extension}`) : outputPath), created };
+  return { nameOf: (index) => join(directory, `${stem}-${String(index).padStart(5, '0')}${extension}`), created };
+}
+
+// Creates `directory` with its missing parents; returns those it created, outermost first.
+async function createdBy(directory: string): Promise<string[]> {
+  let first: string | undefined;
+  try {
+    first = await mkdir(directory, { recursive: true });
+  } catch (error) {
+    throw writeError(directory, error);
+  }
+  if (first === undefined) return [];
+  const created = [directory];
+  for (let dir = dirname(directory); dir.length >= first.length && dir !== dirname(dir); dir = dirname(dir)) created.unshift(dir);
+  return created;
+}
+
+// Removes directories this export created, innermost first; one that is no longer empty stays.
+async function removeDirectories(created: readonly string[]): Promise<void> {
+  for (const dir of [...created].reverse()) await rmdir(dir).catch(() => undefined);
 }
 
 async function assertFree(path: string): Promise<void> {
@@ -121,7 +153,7 @@ export async function writeRecords(format: Format, records: RecordSource, option
   const dialect = csvDialect(options.csv);
   const overwrite = options.overwrite ?? false;
   const includeEmbeddings = options.includeEmbeddings ?? false;
-  const nameOf = await namer(format, options.outputPath, chunkSize !== undefined);
+  const { nameOf, created } = await namer(format, options.outputPath, chunkSize !== undefined, options.createDirectories ?? false);
   const limit = chunkSize ?? Number.POSITIVE_INFINITY;
   const planned: Planned[] = [];
   let sink: RecordSink | null = null;
@@ -185,6 +217,7 @@ export async function writeRecords(format: Format, records: RecordSource, option
   } catch (error) {
     if (sink !== null) await (sink as RecordSink).abort().catch(() => undefined);
     await removeAll([...planned.map((file) => file.temp), ...placed]).catch(() => undefined);
+    await removeDirectories(created);
     throw error;
   }
 
@@ -193,6 +226,9 @@ export async function writeRecords(format: Format, records: RecordSource, option
     files,
     documents: files.reduce((sum, file) => sum + file.documents, 0),
     bytes: files.reduce((sum, file) => sum + file.bytes, 0),
-    removeWritten: () => removeAll(files.map((file) => file.path)),
+    removeWritten: async () => {
+      await removeAll(files.map((file) => file.path));
+      await removeDirectories(created);
+    },
   };
 }

@@ -52,6 +52,32 @@ describe('openReader', () => {
     await expectIoError((async () => { for await (const _ of reader.batches()) void _; })(), 'INVALID_OPTIONS');
   });
 
+  for (const format of ['json', 'jsonl', 'csv', 'parquet'] as const) {
+    it(`${format}: reports the part of the file read, rising from 0 to 1`, async () => {
+      // Long content makes the text files span several 1 MiB reads, so progress has steps in between.
+      const records = Array.from({ length: 3000 }, (_, i) => record(i, { content: `${i} ${'x'.repeat(1500)}` }));
+      const written = await writeRecords(format, records, { outputPath: join(dir.path, `p.${format}`) });
+      const reader = await openReader(format, written.files[0]!.path);
+      // CSV reads its header (and so its first chunk) when opened.
+      expect(reader.progress()).toBeLessThan(1);
+      const seen: number[] = [];
+      let rows = 0;
+      for await (const batch of reader.batches()) {
+        rows += batch.length;
+        seen.push(reader.progress());
+      }
+      expect(rows).toBe(3000);
+      expect(seen.at(-1)).toBe(1);
+      expect(seen.some((fraction) => fraction > 0 && fraction < 1)).toBe(true);
+      for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
+    });
+  }
+
+  it('reports an empty file as fully read', async () => {
+    const reader = await openReader('jsonl', file('empty.jsonl', ''));
+    expect(reader.progress()).toBe(1);
+  });
+
   it('throws SCHEMA_MISMATCH at open for CSV and Parquet columns that are neither record fields nor mapped', async () => {
     const csv = file('a.csv', 'content,author,year\nx,y,1\n');
     const error = await expectIoError(openReader('csv', csv, { requireSchemaMatch: true }), 'SCHEMA_MISMATCH');

@@ -106,6 +106,25 @@ describe('writeRecords', () => {
     expect(dir.files()).toEqual([]);
   });
 
+  it('creates missing directories when asked, and removes them again on failure and on removeWritten', async () => {
+    const nested = join(dir.path, 'a', 'b', 'c');
+    const result = await writeRecords('jsonl', [record(1), record(2)], { outputPath: join(nested, 'x.jsonl'), chunkSize: 1, createDirectories: true });
+    expect(result.files.map((f) => f.path)).toEqual([join(nested, 'x-00001.jsonl'), join(nested, 'x-00002.jsonl')]);
+    expect(await readAll('jsonl', result.files[0]!.path)).toHaveLength(1);
+    await result.removeWritten();
+    expect(existsSync(join(dir.path, 'a'))).toBe(false);
+
+    // A directory that existed before stays; only the ones this export created go.
+    mkdirSync(join(dir.path, 'keep'));
+    const bad = record(2, { embedding: new Float32Array([Number.NaN]) });
+    await expectIoError(
+      writeRecords('jsonl', [record(1), bad], { outputPath: join(dir.path, 'keep', 'new', 'x.jsonl'), includeEmbeddings: true, createDirectories: true }),
+      'INVALID_RECORD',
+    );
+    expect(existsSync(join(dir.path, 'keep'))).toBe(true);
+    expect(existsSync(join(dir.path, 'keep', 'new'))).toBe(false);
+  });
+
   it('writes CSV in a custom dialect that reads back the same', async () => {
     const path = join(dir.path, 'semi.csv');
     const written = record(1, { title: 'a;b', content: "it's", tags: ['x;y'] });

@@ -124,6 +124,7 @@ const BATCH_TOOL_ROWS = {
       'Export records to JSON, JSONL, CSV or Parquet files: those a filter or document_ids select, or every record when neither is given. ' +
       'Records stream from the store, so any dataset size works. A new numbered file starts every chunk_size documents (default 1,000): ' +
       'output_path out/export.jsonl gives out/export-00001.jsonl, out/export-00002.jsonl, ... (an existing directory gets export-00001.<format>, ...). ' +
+      'Missing directories of output_path are created (and removed again if the export fails). ' +
       'ALLOWED ROOTS: output_path must lie under one of the server\'s allowed roots (--allowed-roots, default the working directory), judged ' +
       'after following symlinks; anything else fails with PATH_OUTSIDE_ROOTS and writes nothing. Existing files are not replaced unless ' +
       'overwrite is true (FILE_EXISTS). A failed or cancelled export removes every file it wrote. include_embeddings (default false) writes the ' +
