@@ -7,6 +7,7 @@ import type { FrameRecord, NewRecord } from './record.js';
 import { META_TABLE, SCHEMA_DDL, SCHEMA_VERSION } from './schema.js';
 import type { SearchOutcome } from './search/search.js';
 import type { Bm25Options, SearchHit, SearchRequest } from './search/search-types.js';
+import type { TermStatistics } from './search/term-statistics.js';
 import { TextIndex } from './search/text-index.js';
 import { DEFAULT_VECTOR_CACHE_BYTES, VectorCache } from './search/vector-cache.js';
 import { ConnectionPool } from './store/connection-pool.js';
@@ -193,6 +194,11 @@ export class FrameDataset {
   /** Runs one search; throws the DatasetError that fails it. */
   search(request: SearchRequest, bm25?: Bm25Options): Promise<SearchHit[]> {
     return this.read((reader) => reader.search(request, bm25));
+  }
+
+  /** How many records the text index holds and how many contain each term; see DatasetReader.termStatistics. */
+  termStatistics(terms: readonly string[]): Promise<TermStatistics> {
+    return this.read((reader) => reader.termStatistics(terms));
   }
 
   /** Record counts per collection. */

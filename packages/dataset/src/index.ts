@@ -58,6 +58,7 @@ export type { DeleteResult, RecordUpdate, UpdateResult, UpsertResult, WriteOptio
 // search
 export { indexedText } from './search/text-index.js';
 export type { SearchOutcome } from './search/search.js';
+export type { TermStatistics } from './search/term-statistics.js';
 export type { Bm25Options, ComponentScores, FusionOptions, SearchHit, SearchRequest, SearchType } from './search/search-types.js';
 
 // embedders
@@ -66,6 +67,7 @@ export { contentHash } from './embedding/content-hash.js';
 export { HashEmbedder } from './embedding/hash-embedder.js';
 export { LruEmbeddingCache } from './embedding/lru-embedding-cache.js';
 export { OpenAIEmbedder } from './embedding/openai-embedder.js';
+export { backoffDelay, parseRetryAfter } from './embedding/retry.js';
 export type { CachedEmbedderOptions } from './embedding/cached-embedder.js';
 export type { EmbedOptions, EmbeddedBatch, Embedder } from './embedding/embedder.js';
 export type { EmbeddingCacheEntry, EmbeddingCacheStore } from './embedding/embedding-cache-store.js';

@@ -7,6 +7,7 @@ import { DOCUMENTS_TABLE, META_TABLE } from '../schema.js';
 import { runSearches, type SearchOutcome } from '../search/search.js';
 import type { VectorCache } from '../search/vector-cache.js';
 import type { Bm25Options, SearchHit, SearchRequest } from '../search/search-types.js';
+import { readTermStatistics, type TermStatistics } from '../search/term-statistics.js';
 import { SqlParams } from '../sql/params.js';
 import { normalizeUuid, type StoredRow, toFrameRecord } from './record-codec.js';
 import { decodeRow, readRowsByIds, selectColumns } from './row-io.js';
@@ -241,6 +242,15 @@ export class DatasetReader {
     const [outcome] = await this.searchMany([request], bm25);
     if (!outcome!.ok) throw outcome!.error;
     return outcome!.hits;
+  }
+
+  /**
+   * How many records the text index holds and how many contain each term (0 for unknown terms), for
+   * weighting terms by rarity. Terms match exactly: pass them as `tokenize` yields them.
+   */
+  async termStatistics(terms: readonly string[]): Promise<TermStatistics> {
+    this.checkOpen();
+    return readTermStatistics(this.connection, terms);
   }
 
   /** Record counts per collection, collections in name order (null first). */
