@@ -1,4 +1,5 @@
 // End to end over Streamable HTTP: the SDK's Client against the built server on a real port on 127.0.0.1.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type HttpSession, type RunningServer, startHttp, tempDir } from './helpers/http-server.js';
@@ -11,6 +12,8 @@ const TOOLS = [
   'batch_delete',
   'batch_export',
   'batch_import',
+  'batch_enhance',
+  'batch_extract',
   'search_documents',
   'add_document',
   'get_document',
@@ -74,6 +77,31 @@ describe('HTTP server', () => {
     expect((await s.call('batch_delete', { filter: "batch = 'one'", dry_run: false, confirm_count: 7 })).structuredContent!.error.code).toBe('CONFIRM_COUNT_MISMATCH');
     expect((await s.call('batch_delete', { filter: "batch = 'one'", dry_run: false, confirm_count: 6 })).structuredContent).toMatchObject({ documents_deleted: 6 });
     expect((await s.call('dataset_info')).structuredContent).toMatchObject({ documents: 6 });
+  });
+
+  it('runs batch_extract and batch_enhance, with their failure paths', async () => {
+    mkdirSync(join(dir.path, 'in'), { recursive: true });
+    writeFileSync(join(dir.path, 'in', 'guide.md'), '---\ntitle: Guide\n---\nHow to run the server and search the dataset with filters.');
+    const extracted = await s.call('batch_extract', {
+      sources: [{ path: join(dir.path, 'in') }, { url: 'http://localhost:9/private' }, { path: join(dir.path, 'in', 'missing.pdf') }],
+      collection: 'guides',
+    });
+    expect(extracted.structuredContent!.results.map((r: any) => [r.success, r.code ?? null])).toEqual([
+      [true, null],
+      [false, 'URL_NOT_ALLOWED'],
+      [false, 'FILE_NOT_FOUND'],
+    ]);
+    const strict = await s.call('batch_extract', { sources: [{ path: join(dir.path, 'in', 'guide.md') }, { path: '/etc/passwd' }], continue_on_error: false });
+    expect(strict.structuredContent!.error.code).toBe('TX_ROLLED_BACK');
+
+    const enhanced = await s.call('batch_enhance', { filter: "collection = 'guides'", enhancements: ['tags', 'context'], purpose: 'operating the server' });
+    expect(enhanced.structuredContent).toMatchObject({ success: true, enhancer: 'extractive', documents_enhanced: 1 });
+    const id = extracted.structuredContent!.results[0].document_id;
+    const got = await s.call('get_document', { document_id: id });
+    expect(got.structuredContent!.document.tags.length).toBeGreaterThan(0);
+    expect(got.structuredContent!.document.context).toMatch(/server/);
+    const tooMany = await s.call('batch_enhance', { filter: 'n >= 0', enhancements: ['title'], max_documents: 1 });
+    expect(tooMany.structuredContent!.error.code).toBe('MAX_DOCUMENTS_EXCEEDED');
   });
 
   it('streams progress over SSE while a 50-item batch runs, ending at the total', async () => {

@@ -1,8 +1,11 @@
 // End to end over stdio: the SDK's Client spawns the built server (dist/main.js) on a temp dataset.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeChat, startFakeChat } from './helpers/fake-chat.js';
 import { MAIN, startStdio, type StdioSession, tempDir } from './helpers/stdio-server.js';
 
 const TOOLS = [
@@ -12,6 +15,8 @@ const TOOLS = [
   'batch_delete',
   'batch_export',
   'batch_import',
+  'batch_enhance',
+  'batch_extract',
   'search_documents',
   'add_document',
   'get_document',
@@ -105,6 +110,61 @@ describe('stdio server', () => {
   it('logs to stderr only: stdout carried nothing the client could not parse', () => {
     expect(s.stderr()).toMatch(/info contextframe-stdio: serving MCP over stdio/);
     expect(s.stderr()).not.toMatch(/error/);
+  });
+});
+
+describe('stdio server: batch_extract and batch_enhance with a configured LLM', () => {
+  const dir = tempDir();
+  let chat: FakeChat;
+  let web: Server;
+  let webUrl: string;
+  let s: StdioSession;
+  beforeAll(async () => {
+    chat = await startFakeChat();
+    web = createServer((req, res) => {
+      res.writeHead(req.url === '/page.html' ? 200 : 404, { 'content-type': 'text/html' });
+      res.end('<html><head><title>Web page</title></head><body><main><p>Served over HTTP for extraction.</p></main></body></html>');
+    });
+    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+    webUrl = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+    mkdirSync(join(dir.path, 'docs'));
+    writeFileSync(join(dir.path, 'docs', 'one.md'), '# One\n\nThe first markdown file.');
+    writeFileSync(join(dir.path, 'docs', 'two.txt'), 'The second, plain text file.');
+    s = await startStdio({
+      cwd: dir.path,
+      args: ['--dataset', join(dir.path, 'x.duckdb'), '--allowed-roots', dir.path, '--allow-private-urls', '--llm-url', chat.url, '--llm-model', 'fake'],
+    });
+  });
+  afterAll(async () => {
+    await s.close();
+    await chat.close();
+    await new Promise((resolve) => web.close(resolve));
+    dir.remove();
+  });
+
+  it('extracts a directory and a URL into documents, refusing a path outside the roots', async () => {
+    const result = await s.call('batch_extract', { sources: [{ path: 'docs' }, { url: `${webUrl}/page.html` }, { path: '/etc/hostname' }], collection: 'e2e' });
+    expect(result.structuredContent).toMatchObject({ sources_processed: 4, sources_extracted: 3, sources_failed: 1, documents_added: 3 });
+    expect(result.structuredContent!.results.map((r: any) => [r.source, r.format, r.code ?? null])).toEqual([
+      [join('docs', 'one.md'), 'markdown', null],
+      [join('docs', 'two.txt'), 'text', null],
+      [`${webUrl}/page.html`, 'html', null],
+      ['/etc/hostname', null, 'PATH_OUTSIDE_ROOTS'],
+    ]);
+    const info = await s.call('dataset_info');
+    expect(info.structuredContent).toMatchObject({ documents: 3, enhancer: 'openai-chat:fake', private_urls_allowed: true });
+  });
+
+  it('enhances with the configured LLM, one request per batch_size documents', async () => {
+    const before = chat.requests;
+    const result = await s.call('batch_enhance', { filter: "collection = 'e2e'", enhancements: ['title', 'tags'], batch_size: 2 });
+    expect(result.structuredContent).toMatchObject({ success: true, enhancer: 'openai-chat:fake', total_documents: 3, documents_enhanced: 3 });
+    expect(chat.requests - before).toBe(2);
+    const listed = await s.call('list_documents', { filter: "collection = 'e2e'", include_content: false });
+    for (const record of listed.structuredContent!.documents) {
+      expect(record.title).toMatch(/^LLM title \d$/);
+      expect(record.tags).toContain('llm');
+    }
   });
 });
 

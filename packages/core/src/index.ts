@@ -58,6 +58,20 @@ export type { MetadataFieldKey, MetadataFields, SplitMetadata } from './records/
 // file paths (export and import stay under the allowed roots)
 export { allowedRootsOf, checkAllowedPath } from './paths/allowed-roots.js';
 
+// sources (batch_extract): files under the allowed roots and SSRF-safe URL fetching
+export { classifyAddress } from './sources/classify-address.js';
+export { expandFileSource } from './sources/expand-file-source.js';
+export { FetchPolicySchema } from './sources/fetch-policy.js';
+export { fetchUrl, USER_AGENT } from './sources/fetch-url.js';
+export { readSourceFile } from './sources/read-source-file.js';
+export { DEFAULT_SOURCE_LIMITS } from './sources/source-limits.js';
+export { checkUrlTarget } from './sources/url-target.js';
+export type { AddressKind, BlockedRange } from './sources/classify-address.js';
+export type { ExpandedFileSource, ExpandFileSourceOptions, SkippedEntry, SkipReason } from './sources/expand-file-source.js';
+export type { FetchPolicy, HostResolver, ResolvedAddress } from './sources/fetch-policy.js';
+export type { FetchedUrl } from './sources/fetch-url.js';
+export type { ReadSourceFileOptions, SourceFile } from './sources/read-source-file.js';
+
 // selection (filter | document_ids)
 export { checkSelection, MAX_DOCUMENT_IDS, resolveTargets, targetSelectionShape } from './selection/target-selection.js';
 export type { ResolvedTargets, SelectionReader, TargetSelection } from './selection/target-selection.js';
@@ -68,10 +82,34 @@ export { ingestDocuments } from './ingest/ingest-documents.js';
 export type { DocumentInput, IngestSettings } from './ingest/document-input.js';
 export type { IngestOptions, IngestResult } from './ingest/ingest-documents.js';
 
+// enhance (batch_enhance: the Enhancer interface, the extractive and OpenAI-compatible enhancers, the operation)
+export { checkEnhancement, ENHANCEMENT_LIMITS, RESERVED_FACT_KEYS } from './enhance/check-enhancement.js';
+export { ENHANCEMENTS } from './enhance/enhancer.js';
+export { ExtractiveEnhancer } from './enhance/extractive-enhancer.js';
+export { OpenAIChatEnhancer } from './enhance/openai-chat-enhancer.js';
+export { batchEnhance, BatchEnhanceInputSchema, MAX_ENHANCE_DOCUMENTS, MAX_PURPOSE_LENGTH } from './operations/batch-enhance.js';
+export type { CheckedEnhancement } from './enhance/check-enhancement.js';
+export type {
+  EnhanceDocument,
+  Enhancement,
+  EnhancementError,
+  EnhancementValues,
+  EnhanceOptions,
+  EnhanceOutcome,
+  EnhanceRequest,
+  Enhancer,
+  Facts,
+  FactValue,
+} from './enhance/enhancer.js';
+export type { ExtractiveEnhancerOptions, TermStatisticsSource } from './enhance/extractive-enhancer.js';
+export type { OpenAIChatEnhancerOptions } from './enhance/openai-chat-enhancer.js';
+export type { BatchEnhanceInput, BatchEnhanceResult, EnhancedDocument } from './operations/batch-enhance.js';
+
 // operations
 export { batchAdd, BatchAddInputSchema, MAX_ADD_DOCUMENTS, SharedSettingsSchema } from './operations/batch-add.js';
 export { batchDelete, BatchDeleteInputSchema, DRY_RUN_LISTED_IDS } from './operations/batch-delete.js';
 export { batchExport, BatchExportInputSchema } from './operations/batch-export.js';
+export { batchExtract, BatchExtractInputSchema, ExtractSourceSchema, MAX_EXTRACT_FILES, MAX_EXTRACT_SOURCES } from './operations/batch-extract.js';
 export { batchImport, BatchImportInputSchema } from './operations/batch-import.js';
 export { BATCH_OPERATIONS } from './operations/batch-operations.js';
 export { batchSearch, BatchSearchInputSchema, MAX_QUERIES, SearchQuerySchema } from './operations/batch-search.js';
@@ -79,6 +117,7 @@ export { batchUpdate, BatchUpdateInputSchema, MAX_UPDATE_DOCUMENTS, UpdatesSchem
 export type { BatchAddInput, BatchAddResult } from './operations/batch-add.js';
 export type { BatchDeleteDryRunResult, BatchDeleteInput, BatchDeleteResult, BatchDeleteRunResult } from './operations/batch-delete.js';
 export type { BatchExportInput, BatchExportResult } from './operations/batch-export.js';
+export type { BatchExtractInput, BatchExtractResult, ExtractSourceResult } from './operations/batch-extract.js';
 export type { BatchImportInput, BatchImportResult, ImportRowError } from './operations/batch-import.js';
 export type { BatchOperation, BatchOperationName } from './operations/batch-operations.js';
 export type { BatchSearchInput, BatchSearchResult, SearchQueryResult, SearchResultItem } from './operations/batch-search.js';

@@ -42,7 +42,7 @@ export type { Logger, LoggerOptions, LogLevel } from './logging/logger.js';
 // progress and response budget (exported for tests and embedders of the server)
 export { McpProgressSink } from './progress/mcp-progress-sink.js';
 export { ProgressThrottle } from './progress/progress-throttle.js';
-export { fitLists, fitNestedHits, fitPrefixes, jsonBytes } from './results/size-budget.js';
+export { fitLists, fitListTexts, fitNestedHits, fitPrefixes, jsonBytes } from './results/size-budget.js';
 export type { SendProgress } from './progress/mcp-progress-sink.js';
 export type { ProgressThrottleOptions, ProgressUpdate } from './progress/progress-throttle.js';
 export type { TruncationMarks } from './results/size-budget.js';

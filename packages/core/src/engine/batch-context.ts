@@ -1,5 +1,8 @@
 // What every batch operation runs against: the dataset, the embedder, and optional cancellation, progress, limits.
 import type { Embedder, FrameDataset } from '@contextframe/dataset';
+import type { Extractor } from '@contextframe/extract';
+import type { Enhancer } from '../enhance/enhancer.js';
+import type { FetchPolicy } from '../sources/fetch-policy.js';
 import type { ProgressSink } from './progress-sink.js';
 
 /** Sizes and ceilings of the batch engine. Every field has a default (see DEFAULT_LIMITS). */
@@ -20,6 +23,8 @@ export interface BatchLimits {
   readonly maxUpdateDocuments: number;
   /** Most records one batch_delete may select (more fail with MAX_DOCUMENTS_EXCEEDED); at most 999,999. */
   readonly maxDeleteDocuments: number;
+  /** Highest `max_documents` a batch_enhance may ask for; at most 100,000. */
+  readonly maxEnhanceDocuments: number;
 }
 
 /** The defaults of every limit. */
@@ -32,6 +37,7 @@ export const DEFAULT_LIMITS: BatchLimits = Object.freeze({
   writeBatchSize: 2_000,
   maxUpdateDocuments: 100_000,
   maxDeleteDocuments: 100_000,
+  maxEnhanceDocuments: 100_000,
 });
 
 /** Everything an operation needs; only `dataset` and `embedder` are required. */
@@ -44,6 +50,15 @@ export interface BatchContext {
   readonly limits?: Partial<BatchLimits>;
   /** Directories batch_export may write under and batch_import may read from (default: the working directory). */
   readonly allowedRoots?: readonly string[];
+  /** What batch_enhance writes titles, tags, context and facts with (default: an ExtractiveEnhancer over `dataset`). */
+  readonly enhancer?: Enhancer;
+  /**
+   * Turns bytes into text for batch_extract. Default: extraction on the calling thread, with no time limit;
+   * servers pass a WorkerPoolExtractor, which isolates each extraction in a worker thread with a timeout.
+   */
+  readonly extractor?: Extractor;
+  /** What URLs batch_extract may fetch (default: public addresses only, with the default time and size caps). */
+  readonly fetchPolicy?: FetchPolicy;
 }
 
 /** The context's limits with defaults filled in. */

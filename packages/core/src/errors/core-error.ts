@@ -1,5 +1,6 @@
 // The one error type of @contextframe/core: a stable string code, a message that says what to do, optional data.
 import { type DatasetErrorCode, isDatasetError } from '@contextframe/dataset';
+import { type ExtractErrorCode, isExtractError } from '@contextframe/extract';
 import { type IoErrorCode, isIoError } from '@contextframe/io';
 
 /** Codes raised by core itself. */
@@ -11,6 +12,18 @@ export type CoreOwnErrorCode =
   | 'CONFIRM_COUNT_MISMATCH'
   | 'CANCELLED'
   | 'PATH_OUTSIDE_ROOTS'
+  // sources (batch_extract): files under the roots and fetched URLs
+  | 'NOT_A_FILE'
+  | 'FILE_READ_FAILED'
+  | 'TOO_LARGE'
+  | 'TOO_MANY_FILES'
+  | 'TOO_DEEP'
+  | 'URL_NOT_ALLOWED'
+  | 'URL_FETCH_FAILED'
+  | 'URL_TIMEOUT'
+  | 'URL_TOO_MANY_REDIRECTS'
+  // enhancers (batch_enhance): the provider failed a request for good
+  | 'ENHANCER_FAILED'
   | 'INTERNAL';
 
 /**
@@ -18,7 +31,11 @@ export type CoreOwnErrorCode =
  * (a bad filter is FILTER_SYNTAX whether the dataset or core reports it), and so do io's (FILE_EXISTS, TOO_MANY_ERRORS...). The dataset's ABORTED becomes
  * CANCELLED, so cancellation has one code.
  */
-export type CoreErrorCode = CoreOwnErrorCode | Exclude<DatasetErrorCode, 'ABORTED'> | Exclude<IoErrorCode, 'ABORTED'>;
+export type CoreErrorCode =
+  | CoreOwnErrorCode
+  | Exclude<DatasetErrorCode, 'ABORTED'>
+  | Exclude<IoErrorCode, 'ABORTED'>
+  | Exclude<ExtractErrorCode, 'ABORTED'>;
 
 export interface CoreErrorOptions {
   readonly data?: unknown;
@@ -58,6 +75,10 @@ export class CoreError extends Error {
       // ABORTED was handled by isCancellation above.
       return new CoreError(error.code as Exclude<IoErrorCode, 'ABORTED'>, error.message, { data: error.data, cause: error });
     }
+    if (isExtractError(error)) {
+      // ABORTED was handled by isCancellation above.
+      return new CoreError(error.code as Exclude<ExtractErrorCode, 'ABORTED'>, error.message, { data: error.data, cause: error });
+    }
     const message = error instanceof Error ? error.message : String(error);
     return new CoreError('INTERNAL', `Internal error: ${message}. This is a bug in contextframe; the cause is kept for the log.`, {
       cause: error,
@@ -73,7 +94,7 @@ export function isCoreError(error: unknown, code?: CoreErrorCode): error is Core
 /** True when `error` means the work was cancelled: the signal's own reason, an AbortError, or ABORTED/CANCELLED. */
 export function isCancellation(error: unknown, signal?: AbortSignal): boolean {
   if (signal?.aborted && error === signal.reason) return true;
-  if (isDatasetError(error, 'ABORTED') || isIoError(error, 'ABORTED')) return true;
+  if (isDatasetError(error, 'ABORTED') || isIoError(error, 'ABORTED') || isExtractError(error, 'ABORTED')) return true;
   if (error instanceof CoreError) return error.code === 'CANCELLED';
   return error instanceof Error && error.name === 'AbortError';
 }

@@ -3,7 +3,9 @@ import type { z } from 'zod';
 import type { BatchContext } from '../engine/batch-context.js';
 import { batchAdd, BatchAddInputSchema } from './batch-add.js';
 import { batchDelete, BatchDeleteInputSchema } from './batch-delete.js';
+import { batchEnhance, BatchEnhanceInputSchema } from './batch-enhance.js';
 import { batchExport, BatchExportInputSchema } from './batch-export.js';
+import { batchExtract, BatchExtractInputSchema } from './batch-extract.js';
 import { batchImport, BatchImportInputSchema } from './batch-import.js';
 import { batchSearch, BatchSearchInputSchema } from './batch-search.js';
 import { batchUpdate, BatchUpdateInputSchema } from './batch-update.js';
@@ -27,6 +29,8 @@ export const BATCH_OPERATIONS = Object.freeze({
   batch_delete: operation('batch_delete', BatchDeleteInputSchema, batchDelete),
   batch_export: operation('batch_export', BatchExportInputSchema, batchExport),
   batch_import: operation('batch_import', BatchImportInputSchema, batchImport),
+  batch_enhance: operation('batch_enhance', BatchEnhanceInputSchema, batchEnhance),
+  batch_extract: operation('batch_extract', BatchExtractInputSchema, batchExtract),
 });
 
 export type BatchOperationName = keyof typeof BATCH_OPERATIONS;

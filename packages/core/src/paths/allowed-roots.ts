@@ -25,6 +25,28 @@ async function realOrNearest(path: string): Promise<string> {
   }
 }
 
+/** The real paths of `roots` (a missing root keeps its resolved path), to judge real paths against. */
+export async function realRoots(roots: readonly string[]): Promise<string[]> {
+  return Promise.all(roots.map((root) => realOrNearest(resolve(root))));
+}
+
+/** True when the real path `real` is one of `realRootPaths` or lies below one. */
+export function isInsideRoots(real: string, realRootPaths: readonly string[]): boolean {
+  return realRootPaths.some((root) => {
+    const rel = relative(root, real);
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+  });
+}
+
+/** The PATH_OUTSIDE_ROOTS error for `path` given as `field`; `why` replaces the default explanation. */
+export function outsideRootsError(path: string, roots: readonly string[], field: string, why = '(symlinks are followed)'): CoreError {
+  return new CoreError(
+    'PATH_OUTSIDE_ROOTS',
+    `${field} "${path}" is outside the allowed roots (${roots.join(', ')}); use a path under one of them ${why}.`,
+    { data: { field, path, allowed_roots: [...roots] } },
+  );
+}
+
 /**
  * Resolves `path` (relative to the working directory) and checks it lies under one of `roots`; returns the
  * resolved path. Throws CoreError PATH_OUTSIDE_ROOTS otherwise, including when a symlink leads outside.
@@ -32,17 +54,6 @@ async function realOrNearest(path: string): Promise<string> {
 export async function checkAllowedPath(path: string, roots: readonly string[], field: string): Promise<string> {
   const absolute = resolve(path);
   const real = await realOrNearest(absolute);
-  const realRoots = await Promise.all(roots.map((root) => realOrNearest(resolve(root))));
-  const inside = realRoots.some((root) => {
-    const rel = relative(root, real);
-    return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
-  });
-  if (!inside) {
-    throw new CoreError(
-      'PATH_OUTSIDE_ROOTS',
-      `${field} "${path}" is outside the allowed roots (${roots.join(', ')}); use a path under one of them (symlinks are followed).`,
-      { data: { field, path, allowed_roots: [...roots] } },
-    );
-  }
+  if (!isInsideRoots(real, await realRoots(roots))) throw outsideRootsError(path, roots, field);
   return absolute;
 }

@@ -39,7 +39,7 @@ describe('input schemas', () => {
   });
 
   it('are listed with their operations by tool name', () => {
-    expect(Object.keys(BATCH_OPERATIONS)).toEqual(['batch_search', 'batch_add', 'batch_update', 'batch_delete', 'batch_export', 'batch_import']);
+    expect(Object.keys(BATCH_OPERATIONS)).toEqual(['batch_search', 'batch_add', 'batch_update', 'batch_delete', 'batch_export', 'batch_import', 'batch_enhance', 'batch_extract']);
     expect(BATCH_OPERATIONS.batch_add.inputSchema).toBe(BatchAddInputSchema);
     expect(BATCH_OPERATIONS.batch_delete.name).toBe('batch_delete');
   });

@@ -99,3 +99,28 @@ export function cutText(text: string, excessBytes: number): string {
   const head = bytes.subarray(0, keep).toString('utf8').replace(/\uFFFD$/, '');
   return `${head}... [${bytes.length - keep} bytes cut to fit the response budget]`;
 }
+
+/**
+ * Fits a result whose `list` entries carry long `text` fields (batch_extract's content): first every text is
+ * cut to an equal share of the budget, each cut entry marked `${text}_truncated: true`; then, if still too
+ * big, the list's tail goes as in fitLists. Untouched when it fits.
+ */
+export function fitListTexts<T extends object>(result: T, list: keyof T & string, text: string, budget: number): T & TruncationMarks {
+  if (jsonBytes(result) <= budget) return result;
+  const entries = (Array.isArray(result[list]) ? result[list] : []) as Record<string, unknown>[];
+  const long = entries.filter((entry) => typeof entry[text] === 'string');
+  if (long.length === 0) return fitLists(result, [list], budget);
+  const skeleton = { ...result, [list]: entries.map((entry) => (typeof entry[text] === 'string' ? { ...entry, [text]: '', [`${text}_truncated`]: true } : entry)) };
+  const share = Math.max(0, Math.floor((budget - jsonBytes(skeleton) - MARKS_BYTES) / long.length));
+  const cut = entries.map((entry) => {
+    const value = entry[text];
+    if (typeof value !== 'string') return entry;
+    const bytes = jsonBytes(value);
+    if (bytes <= share) return entry;
+    // Escapes make JSON longer than the text, so the cut is proportional, then fitLists catches any excess.
+    const keep = Math.max(0, Math.floor((value.length * Math.max(0, share - 2)) / bytes));
+    return { ...entry, [text]: value.slice(0, keep), [`${text}_truncated`]: true };
+  });
+  const trimmed = fitLists({ ...result, [list]: cut } as T, [list], budget);
+  return { ...trimmed, truncated: true };
+}

@@ -1,10 +1,12 @@
 // The objects a server runs on, built from its configuration: the dataset, the embedder, the server options.
 import { type Embedder, FrameDataset } from '@contextframe/dataset';
+import { WorkerPoolExtractor } from '@contextframe/extract';
 import type { ServerConfig } from '../config/server-config.js';
 import type { Logger } from '../logging/logger.js';
 import type { ServerOptions } from '../server/create-server.js';
 import { WorkTracker } from '../server/work-tracker.js';
 import { createEmbedder } from './create-embedder.js';
+import { createEnhancer } from './create-enhancer.js';
 
 /** An open dataset and everything createServer needs; `close` closes the dataset once running work settled. */
 export interface Runtime {
@@ -15,11 +17,19 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** Opens (or creates) the configured dataset and builds the embedder. */
+/**
+ * Opens (or creates) the configured dataset and builds the embedder, the enhancer and a pool of extraction
+ * worker threads (each extraction time-limited, so a hostile file cannot stall the server).
+ */
 export async function openRuntime(config: ServerConfig, logger: Logger): Promise<Runtime> {
   const embedder = createEmbedder(config.embedder);
+  const enhancer = createEnhancer(config.llm);
   const dataset = await FrameDataset.open({ path: config.dataset });
-  logger.info(`dataset ${config.dataset}, embedder ${embedder.id}${config.readOnly ? ', read-only' : ''}`);
+  // Workers start on first use, so a server that never extracts pays nothing for the pool.
+  const extractor = new WorkerPoolExtractor();
+  logger.info(
+    `dataset ${config.dataset}, embedder ${embedder.id}, enhancer ${enhancer?.id ?? 'extractive'}${config.allowPrivateUrls ? ', private URLs allowed' : ''}${config.readOnly ? ', read-only' : ''}`,
+  );
   return {
     dataset,
     embedder,
@@ -33,7 +43,12 @@ export async function openRuntime(config: ServerConfig, logger: Logger): Promise
       allowedRoots: config.allowedRoots,
       allowPrivateUrls: config.allowPrivateUrls,
       llm: config.llm,
+      ...(enhancer === undefined ? {} : { enhancer }),
+      extractor,
     },
-    close: () => dataset.close(),
+    close: async () => {
+      await extractor.close();
+      await dataset.close();
+    },
   };
 }

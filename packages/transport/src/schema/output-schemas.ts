@@ -166,6 +166,66 @@ export const BatchImportOutputSchema = z.object({
   ...truncationShape,
 });
 
+const factValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number(), z.boolean()]))]);
+
+export const BatchEnhanceOutputSchema = z.object({
+  success: z.boolean().describe('True when every selected record was written.'),
+  enhancer: z.string().describe('The enhancer used: extractive (built in) or openai-chat:<model>.'),
+  total_documents: z.int(),
+  documents_enhanced: z.int(),
+  documents_failed: z.int(),
+  results: z
+    .array(
+      z.object({
+        document_id: z.string(),
+        written: z.boolean().describe('Written only when every requested enhancement succeeded.'),
+        enhancements: z
+          .object({
+            context: z.string().optional(),
+            tags: z.array(z.string()).optional().describe('As generated, before merging with the record\'s tags.'),
+            title: z.string().optional(),
+            metadata: z.record(z.string(), factValue).optional().describe('Facts as written into metadata.'),
+          })
+          .describe('What the enhancer produced.'),
+        errors: z.array(z.object({ enhancement: z.enum(['context', 'tags', 'title', 'metadata']), error: z.string() })),
+      }),
+    )
+    .describe('One per selected record, in selection order.'),
+  not_found: z.array(z.string()).describe('Requested ids that are not in the dataset.'),
+  progress: ProgressSummarySchema,
+  ...truncationShape,
+});
+
+const extractFormat = z.enum(['text', 'markdown', 'html', 'json', 'jsonl', 'csv', 'pdf', 'docx']);
+
+export const BatchExtractOutputSchema = z.object({
+  success: z.boolean().describe('False when any source failed.'),
+  sources_processed: z.int().describe('Sources handled; a directory counts as its files.'),
+  sources_extracted: z.int(),
+  sources_failed: z.int(),
+  documents_added: z.int(),
+  chunks_created: z.int(),
+  results: z
+    .array(
+      z.object({
+        source: z.string().describe('The path or URL; for a directory, the path of each of its files.'),
+        success: z.boolean(),
+        document_id: z.string().optional().describe('The new document, when one was added.'),
+        format: extractFormat.nullable().describe('The format the content was read as; null when it could not be read.'),
+        content_length: z.int().describe('Characters of extracted text.'),
+        title: z.string().nullable(),
+        content: z.string().optional().describe('The extracted text, only with add_to_dataset: false.'),
+        content_truncated: z.boolean().optional().describe('True when content was cut to fit the response size budget (content_length is the full length).'),
+        final_url: z.string().optional().describe("Where a URL's content came from, after redirects."),
+        error: z.string().optional(),
+        code: z.string().optional().describe('Why it failed, e.g. PATH_OUTSIDE_ROOTS, URL_NOT_ALLOWED, UNSUPPORTED_FORMAT, EXTRACT_TIMEOUT.'),
+      }),
+    )
+    .describe('One entry per source (per file of a directory), in input order.'),
+  progress: ProgressSummarySchema,
+  ...truncationShape,
+});
+
 export const SearchDocumentsOutputSchema = z.object({
   query: z.string(),
   search_type: searchType,
@@ -223,6 +283,8 @@ export const DatasetInfoOutputSchema = z.object({
     dimensions: z.int(),
     matches_dataset: z.boolean().describe('False when the configured embedder cannot search or add to this dataset.'),
   }),
+  enhancer: z.string().describe('What batch_enhance uses: extractive (built in) or openai-chat:<model>.'),
+  private_urls_allowed: z.boolean().describe('Whether batch_extract may fetch loopback and private addresses (--allow-private-urls).'),
   schema_version: z.int(),
   read_only: z.boolean(),
   limits: z.object({
@@ -230,6 +292,7 @@ export const DatasetInfoOutputSchema = z.object({
     max_queries: z.int(),
     max_update_documents: z.int(),
     max_delete_documents: z.int(),
+    max_enhance_documents: z.int(),
     max_response_bytes: z.int(),
   }),
 });

@@ -1,6 +1,7 @@
 // createServer: an McpServer with contextframe's tools over one dataset and embedder.
-import { type BatchLimits, resolveLimits } from '@contextframe/core';
+import { type BatchLimits, type Enhancer, resolveLimits } from '@contextframe/core';
 import type { Embedder, FrameDataset } from '@contextframe/dataset';
+import type { Extractor } from '@contextframe/extract';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { LlmConfig } from '../config/server-config.js';
 import { type Logger, silentLogger } from '../logging/logger.js';
@@ -45,8 +46,15 @@ export interface ServerOptions {
   readonly allowedRoots?: readonly string[];
   /** Let URL-fetching tools reach private and loopback addresses (default false; for batch_extract). */
   readonly allowPrivateUrls?: boolean;
-  /** The LLM for batch_enhance (which joins later); default: the built-in extractive enhancer. */
+  /** The configured LLM, for dataset_info; batch_enhance uses `enhancer`. */
   readonly llm?: LlmConfig;
+  /** What batch_enhance enhances with (default: the built-in extractive enhancer over the dataset). */
+  readonly enhancer?: Enhancer;
+  /**
+   * What batch_extract turns bytes into text with. Default: extraction on the calling thread; servers should
+   * pass a WorkerPoolExtractor (openRuntime does), which bounds each extraction's time in a worker thread.
+   */
+  readonly extractor?: Extractor;
 }
 
 /** The names of the tools a server lists. */
@@ -70,6 +78,9 @@ export function createServer(options: ServerOptions): McpServer {
     progress: options.progress ?? {},
     work: options.work ?? new WorkTracker(),
     ...(options.allowedRoots === undefined ? {} : { allowedRoots: options.allowedRoots }),
+    ...(options.enhancer === undefined ? {} : { enhancer: options.enhancer }),
+    ...(options.extractor === undefined ? {} : { extractor: options.extractor }),
+    fetchPolicy: { allowPrivate: options.allowPrivateUrls ?? false },
   });
   return server;
 }

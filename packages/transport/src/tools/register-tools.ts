@@ -1,6 +1,7 @@
 // Puts tools on an McpServer: listed schemas and annotations, then each call with progress, the budget and the error mapper.
 import type { Embedder, FrameDataset } from '@contextframe/dataset';
-import type { BatchLimits } from '@contextframe/core';
+import type { BatchLimits, Enhancer, FetchPolicy } from '@contextframe/core';
+import type { Extractor } from '@contextframe/extract';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { errorResult } from '../errors/tool-error.js';
@@ -22,8 +23,14 @@ export interface ToolEnvironment {
   readonly maxResponseBytes: number;
   readonly progress: ProgressThrottleOptions;
   readonly work: WorkTracker;
-  /** Folders file tools (batch_export, batch_import) may touch. */
+  /** Folders file tools (batch_export, batch_import, batch_extract) may touch. */
   readonly allowedRoots?: readonly string[];
+  /** batch_enhance's enhancer (default: core's extractive enhancer). */
+  readonly enhancer?: Enhancer;
+  /** batch_extract's extractor (default: core's, on the calling thread). */
+  readonly extractor?: Extractor;
+  /** What URLs batch_extract may fetch. */
+  readonly fetchPolicy?: FetchPolicy;
 }
 
 /** The part of the SDK's request context a tool call uses. */
@@ -105,6 +112,9 @@ async function callTool(tool: AnyToolSpec, args: unknown, extra: CallExtra, env:
     maxResponseBytes: env.maxResponseBytes,
     signal: extra.signal,
     ...(env.allowedRoots === undefined ? {} : { allowedRoots: env.allowedRoots }),
+    ...(env.enhancer === undefined ? {} : { enhancer: env.enhancer }),
+    ...(env.extractor === undefined ? {} : { extractor: env.extractor }),
+    ...(env.fetchPolicy === undefined ? {} : { fetchPolicy: env.fetchPolicy }),
     ...(sink === undefined ? {} : { progress: sink }),
   };
   const started = performance.now();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitLists, fitNestedHits, fitPrefixes, jsonBytes } from '../../src/index.js';
+import { fitLists, fitListTexts, fitNestedHits, fitPrefixes, jsonBytes } from '../../src/index.js';
 
 describe('fitPrefixes', () => {
   it('takes items rank by rank so every list keeps its first items', () => {
@@ -56,5 +56,44 @@ describe('fitNestedHits', () => {
     const { queries: fitted, truncated } = fitNestedHits(queries, 100, 1_000_000);
     expect(truncated).toBe(false);
     expect(fitted).toEqual(queries);
+  });
+});
+
+describe('fitListTexts', () => {
+  const result = {
+    success: true,
+    results: [
+      { source: 'a', content: 'a'.repeat(5000), content_length: 5000 },
+      { source: 'b', error: 'failed' },
+      { source: 'c', content: 'c "quoted"\n'.repeat(500), content_length: 5500 },
+    ],
+  };
+
+  it('cuts every text to a fair share, marks each cut entry and the result, and keeps every entry', () => {
+    const fitted = fitListTexts(result, 'results', 'content', 4000);
+    expect(jsonBytes(fitted)).toBeLessThanOrEqual(4000);
+    expect(fitted.truncated).toBe(true);
+    expect(fitted.results.map((entry) => entry.source)).toEqual(['a', 'b', 'c']);
+    const [a, b, c] = fitted.results as { content?: string; content_truncated?: boolean }[];
+    expect(a!.content_truncated).toBe(true);
+    expect(c!.content_truncated).toBe(true);
+    expect(b).toEqual({ source: 'b', error: 'failed' });
+    expect(a!.content!.length).toBeGreaterThan(1000);
+    expect(result.results[0]!.content).toHaveLength(5000);
+  });
+
+  it('drops entries from the tail when even empty texts do not fit, and leaves a fitting result alone', () => {
+    const fitted = fitListTexts(result, 'results', 'content', 150);
+    expect(jsonBytes(fitted)).toBeLessThanOrEqual(150);
+    expect(fitted.truncated).toBe(true);
+    expect(fitted.omitted?.results).toBeGreaterThan(0);
+    expect(fitListTexts(result, 'results', 'content', 1_000_000)).toBe(result);
+  });
+
+  it('falls back to cutting the list when no entry has the text field', () => {
+    const plain = { results: Array.from({ length: 50 }, (_, i) => ({ source: `s${i}`, error: 'x'.repeat(50) })) };
+    const fitted = fitListTexts(plain, 'results', 'content', 1000);
+    expect(jsonBytes(fitted)).toBeLessThanOrEqual(1000);
+    expect(fitted.omitted?.results).toBeGreaterThan(0);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -209,5 +209,89 @@ describe('batch_export and batch_import', () => {
     expect(result.structuredContent!.error.code).toBe('PATH_OUTSIDE_ROOTS');
     const missing = await h.call('batch_import', { source_path: join(root, 'missing.jsonl') });
     expect(missing.structuredContent!.error.code).toBe('FILE_NOT_FOUND');
+  });
+});
+
+describe('batch_enhance', () => {
+  beforeEach(async () => {
+    h = await openHarness();
+  });
+
+  it('writes extractive titles, tags and facts into the selected records, and returns what it wrote', async () => {
+    const added = await h.call('batch_add', {
+      documents: [
+        { content: '# Vector search\n\nVector search ranks the documents by the similarity of their embeddings to the query. It is one of the ways to find what is relevant, and it works with any language.', metadata: { collection: 'a' } },
+        { content: 'Gardening notes about tomatoes and soil.', metadata: { collection: 'b' } },
+      ],
+    });
+    const ids = added.structuredContent!.document_ids as string[];
+    const result = await h.call('batch_enhance', { filter: "collection = 'a'", enhancements: ['title', 'tags', 'metadata'] });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ success: true, enhancer: 'extractive', total_documents: 1, documents_enhanced: 1, documents_failed: 0 });
+    const [entry] = result.structuredContent!.results;
+    expect(entry).toMatchObject({ document_id: ids[0], written: true, errors: [], enhancements: { title: 'Vector search' } });
+    expect(entry.enhancements.tags.length).toBeGreaterThan(0);
+    const [stored] = await h.dataset.get([ids[0]!]);
+    expect(stored!.title).toBe('Vector search');
+    expect(stored!.metadata).toMatchObject({ language: 'en', word_count: expect.any(Number) });
+    const [untouched] = await h.dataset.get([ids[1]!]);
+    expect(untouched!.title).toBeNull();
+  });
+
+  it('refuses more matches than max_documents with MAX_DOCUMENTS_EXCEEDED and changes nothing', async () => {
+    await seed(3);
+    const before = await h.dataset.query({ limit: 10 });
+    const result = await h.call('batch_enhance', { filter: 'n >= 0', enhancements: ['title'], max_documents: 2 });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent!.error.code).toBe('MAX_DOCUMENTS_EXCEEDED');
+    expect(await h.dataset.query({ limit: 10 })).toEqual(before);
+  });
+
+  it('answers an unknown enhancement with INVALID_INPUT', async () => {
+    const result = await h.call('batch_enhance', { document_ids: [], enhancements: ['summary'] });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent!.error.code).toBe('INVALID_INPUT');
+  });
+});
+
+describe('batch_extract', () => {
+  let root: string;
+  beforeEach(async () => {
+    root = mkdtempSync(join(tmpdir(), 'cf-transport-extract-'));
+    h = await openHarness({ allowedRoots: [root] });
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('adds a document per file and reports a path outside the roots per source', async () => {
+    writeFileSync(join(root, 'a.md'), '# Alpha\n\nText about alpha.');
+    const result = await h.call('batch_extract', { sources: [{ path: join(root, 'a.md') }, { path: '/etc/hostname' }], collection: 'docs' });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ success: false, sources_processed: 2, sources_extracted: 1, sources_failed: 1, documents_added: 1 });
+    expect(result.structuredContent!.results[0]).toMatchObject({ success: true, format: 'markdown', title: 'Alpha' });
+    expect(result.structuredContent!.results[1]).toMatchObject({ success: false, code: 'PATH_OUTSIDE_ROOTS' });
+    const [doc] = await h.dataset.get([result.structuredContent!.results[0].document_id]);
+    expect(doc).toMatchObject({ title: 'Alpha', collection: 'docs', source_type: 'file' });
+  });
+
+  it('refuses loopback URLs unless the server allows private addresses', async () => {
+    const result = await h.call('batch_extract', { sources: [{ url: 'http://127.0.0.1:9/x' }] });
+    expect(result.structuredContent!.results[0]).toMatchObject({ success: false, code: 'URL_NOT_ALLOWED' });
+    const info = await h.call('dataset_info');
+    expect(info.structuredContent).toMatchObject({ private_urls_allowed: false, enhancer: 'extractive' });
+  });
+
+  it('cuts long extracted texts to the response budget, marking each cut, when add_to_dataset is false', async () => {
+    await h.close();
+    h = await openHarness({ allowedRoots: [root], maxResponseBytes: 4000 });
+    for (const name of ['a', 'b']) writeFileSync(join(root, `${name}.txt`), `${name} `.repeat(5000));
+    const result = await h.call('batch_extract', { sources: [{ path: join(root, 'a.txt') }, { path: join(root, 'b.txt') }], add_to_dataset: false });
+    expect(result.isError).toBeFalsy();
+    expect(Buffer.byteLength(JSON.stringify(result.structuredContent))).toBeLessThanOrEqual(4000);
+    expect(result.structuredContent!.truncated).toBe(true);
+    for (const entry of result.structuredContent!.results) {
+      expect(entry).toMatchObject({ success: true, content_truncated: true, content_length: 9999 });
+      expect(entry.content.length).toBeGreaterThan(500);
+    }
+    expect(await h.dataset.count()).toBe(0);
   });
 });

@@ -11,6 +11,8 @@ const ALL = [
   'batch_delete',
   'batch_export',
   'batch_import',
+  'batch_enhance',
+  'batch_extract',
   'search_documents',
   'add_document',
   'get_document',
@@ -46,6 +48,8 @@ describe('tools/list', () => {
       batch_delete: [false, true, true],
       batch_export: [true, null, false],
       batch_import: [false, false, false],
+      batch_enhance: [false, true, false],
+      batch_extract: [false, false, false],
       search_documents: [true, null, true],
       add_document: [false, false, false],
       get_document: [true, null, true],
@@ -54,7 +58,9 @@ describe('tools/list', () => {
       delete_document: [false, true, true],
       dataset_info: [true, null, true],
     });
-    for (const tool of tools.values()) expect(tool.annotations?.openWorldHint).toBe(false);
+    // Only the tools that reach beyond the dataset (an LLM, files and the web) are open-world.
+    const open = [...tools].filter(([, tool]) => tool.annotations?.openWorldHint !== false).map(([name]) => name);
+    expect(open).toEqual(['batch_enhance', 'batch_extract']);
   });
 
   it('gives every tool a title, a description with an example, and input and output schemas', () => {
@@ -67,7 +73,7 @@ describe('tools/list', () => {
   });
 
   it('explains the filter language wherever a filter is accepted', () => {
-    for (const name of ['batch_search', 'batch_update', 'batch_delete', 'search_documents', 'list_documents']) {
+    for (const name of ['batch_search', 'batch_update', 'batch_delete', 'batch_enhance', 'search_documents', 'list_documents']) {
       expect(tools.get(name)!.description).toContain(FILTER_HELP);
     }
   });
@@ -80,6 +86,9 @@ describe('tools/list', () => {
     expect(tools.get('batch_add')!.description).toMatch(/up to 100,000/);
     expect(tools.get('batch_add')!.description).toMatch(/TX_ROLLED_BACK/);
     expect(tools.get('batch_search')!.description).toMatch(/up to 1,000 queries/);
+    expect(tools.get('batch_enhance')!.description).toMatch(/MAX_DOCUMENTS_EXCEEDED/);
+    expect(tools.get('batch_extract')!.description).toMatch(/PATH_OUTSIDE_ROOTS/);
+    expect(tools.get('batch_extract')!.description).toMatch(/--allow-private-urls/);
   });
 
   it('lists input schemas from core\'s zod schemas: names, types, defaults, enums and required fields', () => {
@@ -103,6 +112,19 @@ describe('tools/list', () => {
     expect(del.properties.confirm_count.type).toBe('integer');
     expect(del.required ?? []).toEqual([]);
 
+    const enhance = tools.get('batch_enhance')!.inputSchema as any;
+    expect(enhance.required).toEqual(['enhancements']);
+    expect(enhance.properties.enhancements.items.enum).toEqual(['context', 'tags', 'title', 'metadata']);
+    expect(enhance.properties.batch_size).toMatchObject({ type: 'integer', default: 10 });
+    expect(enhance.properties.max_documents).toMatchObject({ type: 'integer', default: 1000 });
+
+    const extract = tools.get('batch_extract')!.inputSchema as any;
+    expect(extract.required).toEqual(['sources']);
+    expect(Object.keys(extract.properties.sources.items.properties)).toEqual(['path', 'url', 'type']);
+    expect(extract.properties.sources.items.properties.type.enum).toEqual(['text', 'markdown', 'html', 'json', 'jsonl', 'csv', 'pdf', 'docx']);
+    expect(extract.properties.add_to_dataset).toMatchObject({ type: 'boolean', default: true });
+    expect(extract.properties.continue_on_error).toMatchObject({ type: 'boolean', default: true });
+
     const list = tools.get('list_documents')!.inputSchema as any;
     expect(list.properties.order.enum).toEqual(['asc', 'desc']);
     expect(list.properties.limit.default).toBe(50);
@@ -110,7 +132,7 @@ describe('tools/list', () => {
   });
 
   it('states that update and delete take exactly one of filter and document_ids', () => {
-    for (const name of ['batch_update', 'batch_delete']) {
+    for (const name of ['batch_update', 'batch_delete', 'batch_enhance']) {
       expect((tools.get(name)!.inputSchema as any).oneOf).toEqual([{ required: ['filter'] }, { required: ['document_ids'] }]);
     }
   });

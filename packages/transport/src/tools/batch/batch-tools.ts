@@ -3,7 +3,9 @@ import {
   BATCH_OPERATIONS,
   type BatchAddResult,
   type BatchDeleteResult,
+  type BatchEnhanceResult,
   type BatchExportResult,
+  type BatchExtractResult,
   type BatchImportResult,
   type BatchLimits,
   type BatchOperationName,
@@ -13,12 +15,14 @@ import {
 import { FILTER_HELP } from '@contextframe/dataset';
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
-import { fitLists, fitNestedHits, jsonBytes } from '../../results/size-budget.js';
+import { fitLists, fitListTexts, fitNestedHits, jsonBytes } from '../../results/size-budget.js';
 import type { JsonSchema } from '../../schema/advertised-schema.js';
 import {
   BatchAddOutputSchema,
   BatchDeleteOutputSchema,
+  BatchEnhanceOutputSchema,
   BatchExportOutputSchema,
+  BatchExtractOutputSchema,
   BatchImportOutputSchema,
   BatchSearchOutputSchema,
   BatchUpdateOutputSchema,
@@ -153,6 +157,51 @@ const BATCH_TOOL_ROWS = {
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     writes: true,
     fit: (result: BatchImportResult, budget: number) => fitLists(result, ['errors'], budget),
+  },
+  batch_enhance: {
+    title: 'Enhance many records',
+    description: (limits) =>
+      'Write a title, context (2-3 sentences on what the record covers and why it matters for your purpose), tags (topics, technologies, ' +
+      'concepts; added to the existing ones) and key facts (flat metadata) into many records, selected by filter or by document_ids (give ' +
+      'exactly one). enhancements lists which of "title", "context", "tags" and "metadata" to write; purpose says what the records are for ' +
+      'and shapes the result. Uses the configured LLM (--llm-url, an OpenAI-compatible chat API; batch_size records per request) or, ' +
+      'without one, the built-in extractive enhancer (title from the first heading or sentence, tags by TF-IDF against this dataset, context ' +
+      'from the sentences that best cover them, facts: language, word_count, dates, urls). A record is written only when all its requested ' +
+      'enhancements succeeded; the others are listed with their errors and left unchanged. The text index and updated_at follow.\n' +
+      `Safety: when more records match than max_documents (default 1,000; at most ${number(limits.maxEnhanceDocuments)}) the call fails with ` +
+      'MAX_DOCUMENTS_EXCEEDED and changes nothing. An LLM that keeps failing (after retries) fails the call with ENHANCER_FAILED (retryable ' +
+      'for rate limits and timeouts) and nothing is written. Reports progress per batch.\n\n' +
+      `${FILTER_HELP}\n\n` +
+      'Example: {"filter": "collection = \'notes\' AND title IS NULL", "enhancements": ["title", "tags", "context"], "purpose": "a searchable engineering knowledge base"}',
+    output: BatchEnhanceOutputSchema,
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    writes: true,
+    inputRules: SELECTION_RULES,
+    fit: (result: BatchEnhanceResult, budget: number) => fitLists(result, ['results', 'not_found'], budget),
+  },
+  batch_extract: {
+    title: 'Extract documents from files and URLs',
+    description: (limits) =>
+      'Extract text from files, directories and web pages and add each as a document (one call, many sources). Formats: text, markdown ' +
+      '(YAML front matter becomes metadata, the first heading the title), html (the readable main text; scripts, styles and navigation ' +
+      'dropped), json and jsonl (text fields joined), csv (rows as lines), pdf (text per page) and docx; each source is sniffed, or name ' +
+      'its type. A directory stands for every file below it (hidden files skipped; at most max_files, default 1,000, or that source fails ' +
+      'with TOO_MANY_FILES). Each added document gets source_type (file or url), source_uri, the format and what the file says of itself ' +
+      '(front matter, PDF properties) as metadata; shared_metadata and collection apply to all and win over the file\'s own.\n' +
+      "ALLOWED ROOTS: paths must lie under the server's allowed roots (--allowed-roots, default the working directory), judged after " +
+      'following symlinks; others fail with PATH_OUTSIDE_ROOTS. URLS: http and https only; addresses that resolve to loopback, private, ' +
+      'link-local, CGNAT or cloud-metadata ranges are refused (URL_NOT_ALLOWED) unless the server runs with --allow-private-urls; each ' +
+      'fetch has a time limit, a size cap and at most 5 redirects. Every extraction runs in a worker thread with a time limit ' +
+      '(EXTRACT_TIMEOUT), so a hostile file cannot stall the server.\n' +
+      'continue_on_error (default true): failed sources are listed with a code (FILE_NOT_FOUND, UNSUPPORTED_FORMAT, EMPTY_CONTENT, ' +
+      'URL_FETCH_FAILED, ...) and the rest are added. false: the first failure fails the call with TX_ROLLED_BACK and nothing is added. ' +
+      'add_to_dataset: false writes nothing and returns each source\'s text instead. Documents go through batch_add\'s path (chunk_size, ' +
+      `embeddings, one transaction). At most ${number(limits.maxAddDocuments)} documents per call. Reports progress per source.\n` +
+      'Example: {"sources": [{"path": "docs/"}, {"url": "https://example.com/guide.html"}, {"path": "papers/intro.pdf"}], "collection": "reference", "shared_metadata": {"project": "atlas"}}',
+    output: BatchExtractOutputSchema,
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    writes: true,
+    fit: (result: BatchExtractResult, budget: number) => fitListTexts(result, 'results', 'content', budget),
   },
 } satisfies { readonly [K in BatchOperationName]: BatchToolRow<Awaited<ReturnType<(typeof BATCH_OPERATIONS)[K]['run']>>> };
 

@@ -15,6 +15,8 @@ interface DatasetInfoResult {
   readonly collections: CollectionInfo[];
   readonly embedding: EmbeddingInfo | null;
   readonly embedder: { readonly id: string; readonly dimensions: number; readonly matches_dataset: boolean };
+  readonly enhancer: string;
+  readonly private_urls_allowed: boolean;
   readonly schema_version: number;
   readonly read_only: boolean;
   readonly limits: { readonly [name: string]: number };
@@ -26,7 +28,7 @@ export const datasetInfo = defineTool<DatasetInfoResult>({
   title: 'Dataset info',
   description: () =>
     'Describe the dataset: record, document, chunk and embedded counts, the collections with their counts, the stored vectors\' model and ' +
-    'dimensions, the configured embedder (and whether it fits the dataset), the schema version, whether this server is read-only, and the ' +
+    'dimensions, the configured embedder (and whether it fits the dataset), the enhancer batch_enhance uses, whether batch_extract may fetch private addresses, the schema version, whether this server is read-only, and the ' +
     'per-call limits. A good first call.\nExample: {}',
   input: DatasetInfoInputSchema,
   output: DatasetInfoOutputSchema,
@@ -51,6 +53,8 @@ export const datasetInfo = defineTool<DatasetInfoResult>({
       collections,
       embedding: stats.embedding,
       embedder: { id: embedder.id, dimensions: embedder.dimensions, matches_dataset: matches },
+      enhancer: context.enhancer?.id ?? 'extractive',
+      private_urls_allowed: context.fetchPolicy?.allowPrivate ?? false,
       schema_version: stats.schema_version,
       read_only: context.readOnly,
       limits: {
@@ -58,6 +62,7 @@ export const datasetInfo = defineTool<DatasetInfoResult>({
         max_queries: limits.maxQueries,
         max_update_documents: limits.maxUpdateDocuments,
         max_delete_documents: limits.maxDeleteDocuments,
+        max_enhance_documents: limits.maxEnhanceDocuments,
         max_response_bytes: context.maxResponseBytes,
       },
     };
