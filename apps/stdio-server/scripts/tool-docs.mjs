@@ -57,27 +57,37 @@ const transport = new StdioClientTransport({
   stderr: 'pipe',
 });
 const client = new Client({ name: 'tool-docs', version: '1.0.0' });
+let serverLog = '';
+transport.stderr?.on('data', (chunk) => (serverLog += chunk.toString('utf8')));
 
 const pages = new Map();
 try {
   await client.connect(transport);
   const { tools } = await client.listTools();
   const runs = [];
+  const raw = [];
   for (const example of EXAMPLES) {
     for (const [path, content] of Object.entries(example.files ?? {})) {
       mkdirSync(dirname(join(root, path)), { recursive: true });
       writeFileSync(join(root, path), content);
     }
-    const result = await client.callTool({ name: example.tool, arguments: example.args });
+    // An example may build its arguments from earlier responses (e.g. ids the server generated).
+    const args = typeof example.args === 'function' ? example.args((tool) => raw.filter((r) => r.tool === tool).map((r) => r.response)) : example.args;
+    const result = await client.callTool({ name: example.tool, arguments: args });
     const response = result.structuredContent ?? { content: result.content };
-    runs.push({ ...example, isError: result.isError === true, response: normalize(response) });
+    raw.push({ tool: example.tool, response });
+    runs.push({ ...example, args: normalize(args), isError: result.isError === true, response: normalize(response) });
   }
   for (const tool of tools) pages.set(`${tool.name}.md`, renderTool(tool, runs.filter((run) => run.tool === tool.name)));
   pages.set('README.md', renderIndex(tools));
+} catch (error) {
+  console.error(`The server failed while the examples ran: ${error.message}\n--- server stderr ---\n${serverLog}`);
+  process.exitCode = 1;
 } finally {
   await client.close().catch(() => {});
   rmSync(root, { recursive: true, force: true });
 }
+if (process.exitCode === 1) process.exit(1);
 
 const problems = [];
 for (const [name, text] of pages) {

@@ -88,12 +88,33 @@ export const TOOL_ERRORS = {
   delete_document: {
     NOT_FOUND: 'No record has this uuid.',
   },
+  batch_enhance: {
+    INVALID_INPUT: 'Both or neither of filter and document_ids, or an unknown enhancement.',
+    MAX_DOCUMENTS_EXCEEDED: 'More records match than max_documents; nothing changed.',
+    FILTER_SYNTAX: 'The filter does not parse.',
+    ENHANCER_FAILED: 'The configured LLM kept failing after retries; nothing was written (retryable for rate limits and timeouts).',
+    CANCELLED: 'The client cancelled the call; nothing was written.',
+  },
+  batch_extract: {
+    PATH_OUTSIDE_ROOTS: "A path (or a symlink in a directory) leads outside the server's allowed roots; reported for that source.",
+    FILE_NOT_FOUND: 'A path does not exist; reported for that source.',
+    URL_NOT_ALLOWED: 'A URL resolves to a loopback, private, link-local, CGNAT or metadata address and the server does not allow private URLs, or its scheme is not http(s).',
+    URL_FETCH_FAILED: 'The server answered with a non-2xx status, or the connection failed.',
+    URL_TIMEOUT: 'The fetch took longer than its time limit.',
+    UNSUPPORTED_FORMAT: 'The content is not a format the extractor reads (binary data).',
+    EMPTY_CONTENT: 'The source has no text.',
+    EXTRACT_TIMEOUT: 'Extraction took longer than its time limit (the worker thread was stopped).',
+    TOO_LARGE: 'The file or response is over the size cap.',
+    TOO_MANY_FILES: 'A directory holds more files than max_files.',
+    TX_ROLLED_BACK: 'continue_on_error: false and a source failed: nothing was added.',
+  },
   dataset_info: {},
 };
 
 /**
- * The examples, in the order they run. `tool` is called with `args`; `title` and `explain` head the example
- * on its tool's page. `files` are written under the server's allowed root first (path → content).
+ * The examples, in the order they run. `tool` is called with `args` (or with what `args(responses)` returns,
+ * where `responses(tool)` lists that tool's earlier responses in order); `title` and `explain` head the example on its tool's page.
+ * `files` are written under the server's allowed root first (path → content).
  */
 export const EXAMPLES = [
   {
@@ -246,6 +267,41 @@ export const EXAMPLES = [
     tool: 'batch_import',
     title: 'Re-importing the same ids with on_conflict: skip',
     args: { source_path: 'exports/search-00001.jsonl', on_conflict: 'skip' },
+  },
+  {
+    tool: 'batch_extract',
+    title: 'Extract a folder of files into documents',
+    explain: 'A directory stands for every file below it; each file is sniffed (Markdown front matter becomes metadata, HTML loses its scripts and navigation).',
+    files: {
+      'library/intro.md': '---\ntitle: Getting started\naudience: new users\n---\n# Introduction\n\nInstall the server, then add documents with batch_add.\n',
+      'library/faq.html':
+        '<html><head><title>FAQ</title><script>track()</script></head><body><nav>Home | Docs</nav><main><h1>FAQ</h1>' +
+        '<p>Filters are parsed, never pasted into SQL.</p></main></body></html>',
+      'library/notes.txt': 'Plain notes: hybrid search fuses BM25 and vector rankings.\n',
+    },
+    args: { sources: [{ path: 'library' }], collection: 'library', shared_metadata: { imported_by: 'docs' } },
+  },
+  {
+    tool: 'batch_extract',
+    title: 'Sources that fail are listed; the rest are added',
+    explain: "The server runs without --allow-private-urls, so a loopback URL is refused; a path outside the allowed roots is refused too.",
+    args: { sources: [{ path: 'library/notes.txt' }, { url: 'http://127.0.0.1:8080/internal' }, { path: '/etc/passwd' }], add_to_dataset: false },
+  },
+  {
+    tool: 'batch_enhance',
+    title: 'Titles, tags and facts from the built-in extractive enhancer',
+    explain: 'Without --llm-url, titles come from the first heading or sentence, tags from TF-IDF against this dataset, facts are simple counts and detections.',
+    // By ids, in the order batch_extract returned them, so the results keep a stable order.
+    args: (responses) => ({
+      document_ids: responses('batch_extract')[0].results.flatMap((r) => (r.document_id ? [r.document_id] : [])),
+      enhancements: ['tags', 'metadata'],
+      purpose: 'a searchable user guide',
+    }),
+  },
+  {
+    tool: 'batch_enhance',
+    title: 'Too many matches changes nothing',
+    args: { filter: "collection = 'library'", enhancements: ['title'], max_documents: 2 },
   },
   {
     tool: 'batch_delete',
