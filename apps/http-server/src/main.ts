@@ -10,9 +10,10 @@ async function main(): Promise<number> {
   const logger = createLogger({ level: config.logLevel, name: 'contextframe-http' });
   const runtime = await openRuntime(config, logger);
   const server = await startHttpServer({ server: runtime.serverOptions, http: config.http!, logger, graceMs: config.shutdownGraceSeconds * 1000 });
-  // Printed whatever the log level: scripts and tests read the address from this line.
-  process.stderr.write(`contextframe-http listening on ${server.url}\n`);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void server.shutdown(signal));
+  // Printed whatever the log level, once signals stop the server gracefully: scripts and tests read the address
+  // from this line, and may send SIGTERM as soon as they see it.
+  process.stderr.write(`contextframe-http listening on ${server.url}\n`);
   await server.closed;
   await runtime.close();
   logger.info('stopped');

@@ -1,6 +1,7 @@
 // The HTTP server's guards: bearer token (401), Host and Origin allowlists (403), body limit (413), safe binding.
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeEmbeddings, startFakeEmbeddings } from './helpers/fake-embeddings.js';
 import { connect, INITIALIZE, MAIN, type RunningServer, startHttp, tempDir } from './helpers/http-server.js';
 import { mcpHeaders, rawRequest } from './helpers/raw-http.js';
 
@@ -105,5 +106,43 @@ describe('binding', () => {
       await server.stop();
       dir.remove();
     }
+  });
+});
+
+describe('session limit', () => {
+  const dir = tempDir();
+  let embeddings: FakeEmbeddings;
+  let server: RunningServer;
+  beforeAll(async () => {
+    // Slow embeddings keep a batch_add running long enough to hold its session busy.
+    embeddings = await startFakeEmbeddings(8, 1500);
+    server = await startHttp({
+      cwd: dir.path,
+      args: ['--max-sessions', '1'],
+      env: { CONTEXTFRAME_EMBEDDING_URL: embeddings.url, CONTEXTFRAME_EMBEDDING_MODEL: 'fake', CONTEXTFRAME_EMBEDDING_DIMENSIONS: '8' },
+    });
+  });
+  afterAll(async () => {
+    await server.stop();
+    await embeddings.close();
+    dir.remove();
+  });
+
+  it('answers 503 with Retry-After while every session is busy, then closes the longest-idle one to admit a new client', async () => {
+    const first = await connect(server.url);
+    const running = first.call('batch_add', { documents: [{ content: 'held busy by slow embeddings' }] });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const refused = await rawRequest(server.url, { method: 'POST', headers: mcpHeaders(), body: JSON.stringify(INITIALIZE) });
+    expect(refused.status).toBe(503);
+    expect(refused.headers['retry-after']).toBe('5');
+    expect(JSON.parse(refused.body).error.message).toMatch(/--max-sessions/);
+    expect((await running).structuredContent).toMatchObject({ success: true, documents_added: 1 });
+
+    // Now idle, the first session makes room for a second client, and is gone.
+    const second = await connect(server.url);
+    expect((await second.call('dataset_info')).structuredContent).toMatchObject({ documents: 1 });
+    await expect(first.call('dataset_info')).rejects.toThrow();
+    expect(server.stderr()).toMatch(/closed to make room for a new one/);
+    await second.close();
   });
 });

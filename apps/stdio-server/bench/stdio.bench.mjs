@@ -1,11 +1,13 @@
 // Batch tools against their one-item counterparts, over the real stdio server (dist/main.js) with the SDK's Client.
 // Usage: node bench/stdio.bench.mjs [documents=1000] [searches=100]   (build first: pnpm build)
+// Writes its figures to $CF_BENCH_OUT for the root `pnpm bench`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { commandLine, writeBenchResult } from '../../../scripts/bench/bench-result.mjs';
 
 const DOCUMENTS = Number(process.argv[2] ?? 1000);
 const SEARCHES = Number(process.argv[3] ?? 100);
@@ -81,6 +83,31 @@ try {
   console.log(`contextframe stdio benchmark: Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, hash embedder (384)`);
   console.log(`add    ${DOCUMENTS} documents: 1 batch_add       ${format(batchAdd.ms)} | ${DOCUMENTS} add_document calls    ${format(singleAdd.ms)} | ${addRatio.toFixed(1)}x (target ${TARGETS.add}x) ${addRatio >= TARGETS.add ? 'ok' : 'BELOW TARGET'}`);
   console.log(`search ${SEARCHES} queries:    1 batch_search    ${format(batchSearch.ms)} | ${SEARCHES} search_documents calls ${format(singleSearch.ms)} | ${searchRatio.toFixed(1)}x (target ${TARGETS.search}x) ${searchRatio >= TARGETS.search ? 'ok' : 'BELOW TARGET'}`);
+  const count = (n) => n.toLocaleString('en-US');
+  writeBenchResult({
+    bench: 'stdio',
+    section: 'stdio server: batch tools against one-item tools',
+    command: commandLine(import.meta.url),
+    measurements: [
+      {
+        name: `add ${count(DOCUMENTS)} documents: one \`batch_add\`, speed-up over ${count(DOCUMENTS)} \`add_document\` calls`,
+        value: batchAdd.ms,
+        unit: 'ms',
+        baseline: { name: `${count(DOCUMENTS)} \`add_document\` calls`, value: singleAdd.ms, unit: 'ms' },
+        ratio: addRatio,
+        target: { text: `at least ${TARGETS.add}x (#7)`, met: addRatio >= TARGETS.add },
+      },
+      {
+        name: `${count(SEARCHES)} hybrid searches: one \`batch_search\`, speed-up over ${count(SEARCHES)} \`search_documents\` calls`,
+        value: batchSearch.ms,
+        unit: 'ms',
+        detail: 'median of 3 rounds',
+        baseline: { name: `${count(SEARCHES)} \`search_documents\` calls`, value: singleSearch.ms, unit: 'ms', detail: 'median of 3 rounds' },
+        ratio: searchRatio,
+        target: { text: `at least ${TARGETS.search}x (#7)`, met: searchRatio >= TARGETS.search },
+      },
+    ],
+  });
 } finally {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 }

@@ -1,5 +1,6 @@
 // Benchmark: N documents through one batch_add against single-document batch_add calls, same run, HashEmbedder.
-// Usage: node bench/add.bench.mjs [N=10000] [SINGLE=N] [BUDGET_S=300]; run after `pnpm build`. Prints a JSON line last.
+// Usage: node bench/add.bench.mjs [N=10000] [SINGLE=N] [BUDGET_S=300]; run after `pnpm build`. Prints a JSON line last
+// and writes its figures to $CF_BENCH_OUT for `pnpm bench`.
 // Each single call commits its own transaction (and embeds one text), so the singles stop early when they exceed
 // BUDGET_S seconds; their rate is then measured over the calls that ran (reported as single_n), never extrapolated
 // beyond rows/s.
@@ -8,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FrameDataset, HashEmbedder } from '@contextframe/dataset';
 import { batchAdd } from '../dist/index.js';
+import { commandLine, writeBenchResult } from '../../../scripts/bench/bench-result.mjs';
 
 const N = Number(process.argv[2] ?? 10_000);
 const SINGLE = Number(process.argv[3] ?? N);
@@ -61,6 +63,27 @@ try {
       ratio,
     }),
   );
+  writeBenchResult({
+    bench: 'core-add',
+    section: 'core: `batch_add`',
+    command: commandLine(import.meta.url),
+    measurements: [
+      {
+        name: `one \`batch_add\` of ${N.toLocaleString('en-US')} documents`,
+        value: batchRate,
+        unit: 'rows/s',
+        detail: `${batchSeconds.toFixed(2)} s`,
+        baseline: {
+          name: `${singles.toLocaleString('en-US')} \`batch_add\` calls of one document${singles < SINGLE ? ` (stopped at the ${BUDGET_S} s budget)` : ''}`,
+          value: singleRate,
+          unit: 'rows/s',
+          detail: `${singleSeconds.toFixed(1)} s`,
+        },
+        ratio,
+        target: { text: 'at least 20x single adds (#5)', met: ratio >= 20 },
+      },
+    ],
+  });
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { FrameDataset, HashEmbedder } from '@contextframe/dataset';
 import { batchExport, batchImport } from '../dist/index.js';
+import { commandLine, writeBenchResult } from '../../../scripts/bench/bench-result.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -86,14 +87,49 @@ try {
     };
     console.log(`batch_import ${N} JSONL rows: ${result.import_rows_per_s.toFixed(0)} rows/s; DuckDB read_json: ${result.native_import_rows_per_s.toFixed(0)} rows/s; ratio ${result.import_ratio.toFixed(3)}x (target 0.5x)`);
     console.log(`batch_export ${N} rows to JSONL: ${result.export_rows_per_s.toFixed(0)} rows/s; DuckDB COPY: ${result.native_export_rows_per_s.toFixed(0)} rows/s; ratio ${result.export_ratio.toFixed(3)}x (target 0.5x)`);
+    const rss = [];
     if (args.includes('--rss')) {
       for (const n of [100_000, N]) {
         const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), String(n), '--child'], { encoding: 'utf8' });
         const line = child.stdout.trim().split('\n').pop();
         console.log(`peak RSS, import + export of ${n}: ${JSON.parse(line).max_rss_mb.toFixed(0)} MB`);
+        rss.push({ n, mb: JSON.parse(line).max_rss_mb });
       }
     }
     console.log(JSON.stringify(result));
+    const rows = (n) => n.toLocaleString('en-US');
+    const nativeTarget = (ratio) => ({ text: 'at least 0.5x DuckDB native (#5)', met: ratio >= 0.5 });
+    const measurements = [
+      {
+        name: `\`batch_import\` of ${rows(N)} JSONL rows`,
+        value: result.import_rows_per_s,
+        unit: 'rows/s',
+        detail: `${(N / result.import_rows_per_s).toFixed(1)} s`,
+        baseline: { name: 'DuckDB `read_json` into a table', value: result.native_import_rows_per_s, unit: 'rows/s' },
+        ratio: result.import_ratio,
+        target: nativeTarget(result.import_ratio),
+      },
+      {
+        name: `\`batch_export\` of ${rows(N)} rows to JSONL`,
+        value: result.export_rows_per_s,
+        unit: 'rows/s',
+        detail: `${(N / result.export_rows_per_s).toFixed(1)} s`,
+        baseline: { name: 'DuckDB `COPY ... TO`', value: result.native_export_rows_per_s, unit: 'rows/s' },
+        ratio: result.export_ratio,
+        target: nativeTarget(result.export_ratio),
+      },
+    ];
+    if (rss.length === 2) {
+      measurements.push({
+        name: `peak RSS, import + export of ${rows(rss[1].n)} rows (one child process)`,
+        value: rss[1].mb,
+        unit: 'MiB',
+        baseline: { name: `the same of ${rows(rss[0].n)} rows`, value: rss[0].mb, unit: 'MiB' },
+        ratio: rss[1].mb / rss[0].mb,
+        target: { text: '1M rows within 1.5x of the 100k figure (#5)', met: rss[1].mb / rss[0].mb <= 1.5 },
+      });
+    }
+    writeBenchResult({ bench: 'core-import-export', section: 'core: `batch_import` and `batch_export`', command: commandLine(import.meta.url), measurements });
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

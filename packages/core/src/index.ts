@@ -55,6 +55,10 @@ export { isUuid, UUID_PATTERN } from './records/uuid.js';
 export type { ContentTemplate, TemplateSource } from './records/content-template.js';
 export type { MetadataFieldKey, MetadataFields, SplitMetadata } from './records/metadata-fields.js';
 
+// one record's update (update_document) through batch_update's steps, chunks included
+export { updateRecord } from './records/update-record.js';
+export type { UpdateRecordInput, UpdateRecordResult } from './records/update-record.js';
+
 // file paths (export and import stay under the allowed roots)
 export { allowedRootsOf, checkAllowedPath } from './paths/allowed-roots.js';
 
@@ -77,8 +81,10 @@ export { checkSelection, MAX_DOCUMENT_IDS, resolveTargets, targetSelectionShape 
 export type { ResolvedTargets, SelectionReader, TargetSelection } from './selection/target-selection.js';
 
 // ingestion (batch_add's pipeline; import reuses it)
+export { CHUNKING_METADATA_KEY } from './ingest/chunk-settings.js';
 export { DocumentInputSchema } from './ingest/document-input.js';
 export { ingestDocuments } from './ingest/ingest-documents.js';
+export type { ChunkSettings } from './ingest/chunk-settings.js';
 export type { DocumentInput, IngestSettings } from './ingest/document-input.js';
 export type { IngestOptions, IngestResult } from './ingest/ingest-documents.js';
 

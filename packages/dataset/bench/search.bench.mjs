@@ -1,10 +1,12 @@
 // Benchmark: vector, text and hybrid search latency at N documents of 384 dimensions, and 100 vector queries
 // through the multi-query path against 100 single queries, in one run.
-// Usage: node bench/search.bench.mjs [N=100000]
+// Usage: node bench/search.bench.mjs [N=100000]; CF_CORPUS names a corpus file to use instead of making one.
+// Prints a JSON line last and writes its figures to $CF_BENCH_OUT for `pnpm bench`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FrameDataset } from '../dist/index.js';
+import { commandLine, writeBenchResult } from '../../../scripts/bench/bench-result.mjs';
 import { corpusPath, readCorpus } from './corpus.mjs';
 
 const N = Number(process.argv[2] ?? 100_000);
@@ -98,6 +100,52 @@ try {
   console.log(`  median of 5 more batches: ${result.vector_100_batch_median_ms.toFixed(0)} ms = ${result.batch_median_over_one_query.toFixed(1)}x one query`);
   console.log(`100 text queries: ${textSinglesMs.toFixed(0)} ms one by one, ${textBatchMs.toFixed(0)} ms in one call`);
   console.log(JSON.stringify(result));
+
+  const n = N.toLocaleString('en-US');
+  const oneQuery = { name: 'one vector query', value: one, unit: 'ms' };
+  const batchTarget = (ratio) => ({ text: 'the 100-query batch costs at most 10x one query (#3)', met: ratio <= 10 });
+  writeBenchResult({
+    bench: 'dataset-search',
+    section: 'dataset: search',
+    command: commandLine(import.meta.url, { envNames: ['CF_CORPUS'] }),
+    measurements: [
+      { name: `load ${n} documents with vectors (\`add\` calls of 10,000)`, value: result.load_rows_per_s, unit: 'rows/s', detail: `${(loadMs / 1000).toFixed(1)} s` },
+      { name: 'vector query, top 10 (exact; in-memory i8 pass + f32 re-rank)', value: one, unit: 'ms', detail: 'median of 20' },
+      { name: "vector query with a filter (`collection = 'c3' AND bucket < 50`)", value: result.vector_filtered_ms, unit: 'ms', detail: 'median of 10' },
+      { name: 'text query, top 10 (BM25)', value: result.text_ms, unit: 'ms', detail: 'median of 20' },
+      { name: 'hybrid query, top 10', value: result.hybrid_ms, unit: 'ms', detail: 'median of 20' },
+      {
+        name: `${QUERIES} vector queries in one \`searchMany\` (first call), in single queries' time`,
+        value: batchMs,
+        unit: 'ms',
+        baseline: oneQuery,
+        ratio: result.batch_over_one_query,
+        target: batchTarget(result.batch_over_one_query),
+      },
+      {
+        name: `${QUERIES} vector queries in one \`searchMany\` (median of 5 more calls), in single queries' time`,
+        value: result.vector_100_batch_median_ms,
+        unit: 'ms',
+        baseline: oneQuery,
+        ratio: result.batch_median_over_one_query,
+        target: batchTarget(result.batch_median_over_one_query),
+      },
+      {
+        name: `${QUERIES} vector queries in one \`searchMany\`, speed-up over ${QUERIES} \`search\` calls`,
+        value: batchMs,
+        unit: 'ms',
+        baseline: { name: `${QUERIES} \`search\` calls`, value: singlesMs, unit: 'ms' },
+        ratio: result.batch_speedup_over_singles,
+      },
+      {
+        name: `${QUERIES} text queries in one \`searchMany\`, speed-up over ${QUERIES} \`search\` calls`,
+        value: textBatchMs,
+        unit: 'ms',
+        baseline: { name: `${QUERIES} \`search\` calls`, value: textSinglesMs, unit: 'ms' },
+        ratio: textSinglesMs / textBatchMs,
+      },
+    ],
+  });
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FrameDataset } from '../dist/index.js';
+import { commandLine, writeBenchResult } from '../../../scripts/bench/bench-result.mjs';
 
 const N = Number(process.argv[2] ?? 100_000);
 const SINGLE = Number(process.argv[3] ?? N);
@@ -48,6 +49,21 @@ try {
   console.log(`add ${SINGLE} records one by one: ${singleRate.toFixed(0)} rows/s (${singleSeconds.toFixed(2)} s)`);
   console.log(`ratio batch/single: ${(batchRate / singleRate).toFixed(1)}x`);
   console.log(JSON.stringify({ bench: 'store-add', n: N, single_n: SINGLE, batch_rows_per_s: batchRate, single_rows_per_s: singleRate, ratio: batchRate / singleRate }));
+  writeBenchResult({
+    bench: 'dataset-store',
+    section: 'dataset: many-row writes',
+    command: commandLine(import.meta.url),
+    measurements: [
+      {
+        name: `one \`add\` call of ${N.toLocaleString('en-US')} records`,
+        value: batchRate,
+        unit: 'rows/s',
+        detail: `${batchSeconds.toFixed(2)} s`,
+        baseline: { name: `${SINGLE.toLocaleString('en-US')} \`add\` calls of one record`, value: singleRate, unit: 'rows/s', detail: `${singleSeconds.toFixed(1)} s` },
+        ratio: batchRate / singleRate,
+      },
+    ],
+  });
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,8 +1,10 @@
 // Extraction speed per format on generated documents, on this thread and through the worker pool.
-// Run `pnpm build` first; then `pnpm bench` (node bench/extract.bench.mjs).
+// Run `pnpm build` first; then `pnpm bench` (node bench/extract.bench.mjs [--quick]). Writes its figures to
+// $CF_BENCH_OUT for the root `pnpm bench`.
 import { Document, Packer, Paragraph } from 'docx';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { WorkerPoolExtractor, extractInline } from '../dist/index.js';
+import { commandLine, writeBenchResult } from '../../../scripts/bench/bench-result.mjs';
 
 const utf8 = (text) => new TextEncoder().encode(text);
 const words = (n, seed) => Array.from({ length: n }, (_, i) => `word${(i * 7919 + seed) % 1000}`).join(' ');
@@ -27,15 +29,19 @@ function html(paragraphs) {
   return utf8(`<!doctype html><html><head><title>Bench</title><script>${'var x = 1;'.repeat(2000)}</script></head><body><nav>${'<a>menu</a>'.repeat(200)}</nav><main><article><h1>Bench</h1>${body}</article></main><footer>f</footer></body></html>`);
 }
 
+// `--quick` makes every document and pool run a tenth of the size, to check the script rather than measure.
+const SCALE = process.argv.includes('--quick') ? 0.1 : 1;
+const scaled = (n) => Math.round(n * SCALE);
+const count = (n) => n.toLocaleString('en-US');
 const documents = [
-  ['pdf, 100 pages', 'a.pdf', await pdf(100)],
-  ['docx, 500 paragraphs', 'a.docx', await docx(500)],
-  ['html, 3,000 paragraphs', 'a.html', html(3000)],
-  ['markdown, 3,000 paragraphs', 'a.md', utf8(`---\ntitle: Bench\n---\n# Bench\n\n${Array.from({ length: 3000 }, (_, i) => words(60, i)).join('\n\n')}`)],
-  ['json, 20,000 strings', 'a.json', utf8(JSON.stringify({ items: Array.from({ length: 20_000 }, (_, i) => ({ id: i, text: words(20, i) })) }))],
-  ['jsonl, 20,000 lines', 'a.jsonl', utf8(Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ id: i, text: words(20, i) })).join('\n'))],
-  ['csv, 50,000 rows', 'a.csv', utf8(`id,name,text\n${Array.from({ length: 50_000 }, (_, i) => `${i},"n ${i}",${words(8, i)}`).join('\n')}`)],
-  ['text, 5 MB', 'a.txt', utf8(words(700_000, 1))],
+  [`pdf, ${count(scaled(100))} pages`, 'a.pdf', await pdf(scaled(100))],
+  [`docx, ${count(scaled(500))} paragraphs`, 'a.docx', await docx(scaled(500))],
+  [`html, ${count(scaled(3000))} paragraphs`, 'a.html', html(scaled(3000))],
+  [`markdown, ${count(scaled(3000))} paragraphs`, 'a.md', utf8(`---\ntitle: Bench\n---\n# Bench\n\n${Array.from({ length: scaled(3000) }, (_, i) => words(60, i)).join('\n\n')}`)],
+  [`json, ${count(scaled(20_000))} strings`, 'a.json', utf8(JSON.stringify({ items: Array.from({ length: scaled(20_000) }, (_, i) => ({ id: i, text: words(20, i) })) }))],
+  [`jsonl, ${count(scaled(20_000))} lines`, 'a.jsonl', utf8(Array.from({ length: scaled(20_000) }, (_, i) => JSON.stringify({ id: i, text: words(20, i) })).join('\n'))],
+  [`csv, ${count(scaled(50_000))} rows`, 'a.csv', utf8(`id,name,text\n${Array.from({ length: scaled(50_000) }, (_, i) => `${i},"n ${i}",${words(8, i)}`).join('\n')}`)],
+  [`text, ${count(scaled(700_000))} words`, 'a.txt', utf8(words(scaled(700_000), 1))],
 ];
 
 function median(values) {
@@ -43,6 +49,7 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+const measurements = [];
 console.log('| document | size | inline (median of 5) | MB/s |');
 console.log('|---|---|---|---|');
 for (const [label, name, bytes] of documents) {
@@ -55,6 +62,7 @@ for (const [label, name, bytes] of documents) {
   }
   const ms = median(times);
   console.log(`| ${label} | ${(bytes.length / 1e6).toFixed(2)} MB | ${ms.toFixed(0)} ms | ${(bytes.length / 1e6 / (ms / 1000)).toFixed(1)} |`);
+  measurements.push({ group: 'one document on this thread (`extractInline`), median of 5', name: label, value: bytes.length / 1e6 / (ms / 1000), unit: 'MB/s', detail: `${(bytes.length / 1e6).toFixed(2)} MB in ${ms.toFixed(0)} ms` });
 }
 
 // The pool: a cold start (thread plus module loading), then many small files through two workers.
@@ -65,11 +73,20 @@ const cold = performance.now() - started;
 const small = await pdf(1);
 await Promise.all([pool.extract({ bytes: small, name: 'w.pdf' }), pool.extract({ bytes: small, name: 'w.pdf' })]);
 started = performance.now();
-await Promise.all(Array.from({ length: 500 }, () => pool.extract({ bytes: small, name: 'p.pdf' })));
-const pdfRate = 500 / ((performance.now() - started) / 1000);
+const PDFS = scaled(500);
+const PAGES = scaled(2000);
+await Promise.all(Array.from({ length: PDFS }, () => pool.extract({ bytes: small, name: 'p.pdf' })));
+const pdfRate = PDFS / ((performance.now() - started) / 1000);
 const smallHtml = html(20);
 started = performance.now();
-await Promise.all(Array.from({ length: 2000 }, () => pool.extract({ bytes: smallHtml, name: 'p.html' })));
-const htmlRate = 2000 / ((performance.now() - started) / 1000);
+await Promise.all(Array.from({ length: PAGES }, () => pool.extract({ bytes: smallHtml, name: 'p.html' })));
+const htmlRate = PAGES / ((performance.now() - started) / 1000);
 await pool.close();
 console.log(`\npool, 2 workers: first result from a new pool ${cold.toFixed(0)} ms; one-page PDFs ${pdfRate.toFixed(0)}/s; ${(smallHtml.length / 1000).toFixed(0)} kB HTML pages ${htmlRate.toFixed(0)}/s`);
+const poolGroup = 'the worker pool (`WorkerPoolExtractor`, 2 workers)';
+measurements.push(
+  { group: poolGroup, name: 'first result from a new pool (thread start and module loading)', value: cold, unit: 'ms' },
+  { group: poolGroup, name: `${count(PDFS)} one-page PDFs at once`, value: pdfRate, unit: 'files/s', detail: `${(small.length / 1000).toFixed(0)} kB each` },
+  { group: poolGroup, name: `${count(PAGES)} HTML pages at once`, value: htmlRate, unit: 'files/s', detail: `${(smallHtml.length / 1000).toFixed(0)} kB each` },
+);
+writeBenchResult({ bench: 'extract', section: 'extract: text extraction', command: commandLine(import.meta.url), measurements });

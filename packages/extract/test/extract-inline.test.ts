@@ -60,3 +60,30 @@ describe('extractInline', () => {
     expect(isExtractError(new Error('x'))).toBe(false);
   });
 });
+
+describe('extractInline without a name', () => {
+  it('describes the source as "the document" in EXTRACT_FAILED and EMPTY_CONTENT, with no name in the data', async () => {
+    const failed = await expectExtractError(extractInline({ bytes: utf8('not a zip archive'), format: 'docx' }), 'EXTRACT_FAILED');
+    expect(failed.data).toEqual({ format: 'docx' });
+    expect(failed.message).toMatch(/^Could not extract text from the document as docx: .+\. The file may be damaged or not really docx/);
+    const empty = await expectExtractError(extractInline({ bytes: utf8(' \n\t\n'), format: 'text' }), 'EMPTY_CONTENT');
+    expect(empty.data).toEqual({ format: 'text' });
+    expect(empty.message).toBe('the document has no text to extract as text. Skip it, or check that it holds text.');
+  });
+
+  it('is ABORTED when the signal fires while the format is being extracted, keeping the reason', async () => {
+    const controller = new AbortController();
+    const running = extractInline({ bytes: utf8('Some text'), name: 'late.txt' }, { signal: controller.signal });
+    controller.abort(new Error('stop now'));
+    const error = await expectExtractError(running, 'ABORTED');
+    expect(error.data).toEqual({ name: 'late.txt' });
+    expect((error.cause as Error).message).toBe('stop now');
+  });
+
+  it('names the whole input or options when they are not objects at all', async () => {
+    const input = await expectExtractError(extractInline(null as never), 'INVALID_INPUT');
+    expect(input.data).toEqual({ field: 'input' });
+    const options = await expectExtractError(extractInline({ bytes: utf8('x') }, 5 as never), 'INVALID_OPTIONS');
+    expect(options.data).toEqual({ option: 'options' });
+  });
+});

@@ -14,7 +14,7 @@ export function rolledBackError(errors: readonly ItemError[], noun: string, caus
   const others = sorted.length > 1 ? ` (and ${sorted.length - 1} more ${noun}${sorted.length > 2 ? 's' : ''} failed)` : '';
   return new CoreError(
     'TX_ROLLED_BACK',
-    `Nothing was written: ${noun} ${first.item_index} failed with ${first.code}: ${first.error}${others}. ` +
+    `Nothing was written: ${noun} ${first.item_index} failed with ${first.code}: ${first.error.replace(/\.+$/, '')}${others}. ` +
       `Fix or remove the failing ${noun}s and call again, or pass atomic: false to write the others.`,
     {
       data: { item_index: first.item_index, code: first.code, failed: sorted.length, errors: sorted.slice(0, MAX_ERRORS_IN_DATA) },

@@ -4,6 +4,7 @@ import { toItemError } from '../errors/item-error.js';
 import { embedGroups } from '../embedding/embed-groups.js';
 import { meanVector } from '../embedding/mean-vector.js';
 import type { ItemOutcome } from '../engine/item-outcome.js';
+import { chunkRecordOf, type ChunkSettings } from './chunk-settings.js';
 import type { DocumentDraft } from './document-draft.js';
 import type { IngestSettings } from './document-input.js';
 
@@ -40,30 +41,15 @@ function documentRecord(draft: DocumentDraft, embedding: Float32Array | null): N
   };
 }
 
-function chunkRecord(draft: DocumentDraft, text: string, chunkIndex: number, embedding: Float32Array | null): NewRecord {
-  return {
-    collection: draft.collection,
-    title: draft.title,
-    content: text,
-    context: draft.context,
-    tags: draft.tags,
-    metadata: draft.metadata,
-    record_type: 'chunk',
-    parent_id: draft.uuid,
-    chunk_index: chunkIndex,
-    source_type: draft.source_type,
-    source_uri: draft.source_uri,
-    embedding,
-  };
-}
-
 /** Builds a document's records from its texts and their vectors (null without embeddings). */
 function recordsOf(draft: DocumentDraft, settings: IngestSettings, texts: readonly string[], vectors: readonly Float32Array[] | null): NewRecord[] {
   const vectorAt = (i: number): Float32Array | null => vectors?.[i] ?? null;
   if (settings.chunkSize === undefined) return [documentRecord(draft, vectorAt(0))];
   // A chunked document's own vector is the mean of its chunks' vectors: no second embedding of the full text.
   const ownVector = vectors !== null && vectors.length > 0 ? meanVector(vectors) : null;
-  return [documentRecord(draft, ownVector), ...texts.map((text, i) => chunkRecord(draft, text, i, vectorAt(i)))];
+  // Each chunk records the settings, so batch_update can cut changed content the same way.
+  const chunking: ChunkSettings = { size: settings.chunkSize, overlap: settings.chunkOverlap ?? 0 };
+  return [documentRecord(draft, ownVector), ...texts.map((text, i) => chunkRecordOf(draft, chunking, text, i, vectorAt(i)))];
 }
 
 /**

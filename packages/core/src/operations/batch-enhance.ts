@@ -125,6 +125,17 @@ function settle(enhancements: readonly Enhancement[], outcome: EnhanceOutcome | 
 }
 
 /** The change enhancements make to a record: title and context replace, tags add, facts merge. */
+/** What a chunk of an enhanced document gets: the document's new title, context and tags, and the facts merged into its own metadata. */
+function chunkPatchFor(chunk: FrameRecord, document: PreparedDocument): RecordPatch {
+  const patch: { -readonly [K in keyof RecordPatch]: RecordPatch[K] } = {};
+  const { title, context, tags } = document.patch!;
+  if (title !== undefined) patch.title = title;
+  if (context !== undefined) patch.context = context;
+  if (tags !== undefined) patch.tags = tags;
+  if (document.values.metadata !== undefined) patch.metadata = mergeMetadata(chunk.metadata, document.values.metadata);
+  return patch;
+}
+
 function patchFor(record: FrameRecord, values: EnhancementValues): RecordPatch {
   const patch: { -readonly [K in keyof RecordPatch]: RecordPatch[K] } = {};
   if (values.title !== undefined) patch.title = values.title;
@@ -238,7 +249,14 @@ export async function batchEnhance(input: BatchEnhanceInput, context: BatchConte
             return false;
           });
           const updates: RecordUpdate[] = fresh.map((p) => ({ uuid: p.uuid, patch: p.patch! }));
+          // A document's chunks copy its title, context, tags and metadata: they follow it, in the same transaction.
+          const byParent = new Map(fresh.map((p) => [p.uuid, p]));
+          const chunks = (await tx.get([...byParent.keys()], { includeChunks: true, includeEmbedding: false })).filter(
+            (record) => record.record_type === 'chunk' && record.parent_id !== null && byParent.has(record.parent_id),
+          );
+          const chunkUpdates: RecordUpdate[] = chunks.map((chunk) => ({ uuid: chunk.uuid, patch: chunkPatchFor(chunk, byParent.get(chunk.parent_id!)!) }));
           for (const uuid of (await tx.update(updates)).updated) done.add(uuid);
+          if (chunkUpdates.length > 0) await tx.update(chunkUpdates);
         }
         return done;
       },

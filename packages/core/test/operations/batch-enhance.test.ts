@@ -113,6 +113,25 @@ describe('batch_enhance with the built-in extractive enhancer', () => {
     expect(doc4).toEqual(before[2]);
   });
 
+  it("carries a chunked document's new title, context, tags and facts to its chunks, in the same call", async () => {
+    const added = await batchAdd(
+      { documents: [{ content: 'Chunked text about vector search. '.repeat(10), metadata: { collection: 'chunked', status: 'draft' } }], shared_settings: { chunk_size: 80 } },
+      t.context(),
+    );
+    const id = added.document_ids[0]!;
+    const result = await batchEnhance({ document_ids: [id], enhancements: ['title', 'context', 'tags', 'metadata'] }, t.context());
+    expect(result.documents_enhanced).toBe(1);
+    const [document, ...chunks] = await t.dataset.get([id], { includeChunks: true, includeEmbedding: false });
+    expect(chunks.length).toBeGreaterThan(2);
+    for (const chunk of chunks) {
+      expect(chunk).toMatchObject({ record_type: 'chunk', title: document!.title, context: document!.context, tags: document!.tags });
+      expect(chunk.metadata).toMatchObject({ status: 'draft', word_count: document!.metadata.word_count, language: document!.metadata.language });
+      // The chunk keeps what is its own.
+      expect(chunk.metadata).toHaveProperty('_chunking');
+    }
+    expect(document!.title).not.toBeNull();
+  });
+
   it('selects by document_ids, lists unknown ids in not_found, and enhances each record once', async () => {
     const result = await batchEnhance({ document_ids: [ID(2), ID(99), 'not-a-uuid', ID(2).toUpperCase()], enhancements: ['tags', 'tags'] }, t.context());
     expect(result).toMatchObject({ success: true, total_documents: 1, documents_enhanced: 1, not_found: [ID(99), 'not-a-uuid'] });

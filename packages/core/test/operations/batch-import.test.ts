@@ -117,6 +117,36 @@ describe('batch_import', () => {
     expect(await t.dataset.count()).toBe(4);
   });
 
+  it.each(['error', 'skip', 'replace'] as const)(
+    "with on_conflict '%s', treats a uuid repeated in a later chunk the same whether the dataset started empty or not",
+    async (onConflict) => {
+      // 2,500 rows span three chunks of 1,000; row 1,500 repeats row 10's uuid, row 2,400 repeats row 1,200's.
+      const rows = Array.from({ length: 2500 }, (_, i) => ({ uuid: ID(1000 + i), content: `row ${i + 1}` }));
+      rows[1499] = { uuid: ID(1000 + 9), content: 'row 1500 repeats row 10' };
+      rows[2399] = { uuid: ID(1000 + 1199), content: 'row 2400 repeats row 1200' };
+      const path = jsonl(`repeat-${onConflict}.jsonl`, rows);
+      const empty = await openTestDataset();
+      try {
+        const input = { source_path: path, on_conflict: onConflict, generate_embeddings: false };
+        const fromEmpty = await batchImport(input, empty.context({ allowedRoots: [root] }));
+        const fromStored = await batchImport(input, t.context({ allowedRoots: [root] })); // t holds 3 other records
+        expect({ ...fromEmpty, progress: null }).toEqual({ ...fromStored, progress: null });
+        const expected = { error: [2498, 2], skip: [2498, 0], replace: [2500, 0] }[onConflict];
+        expect([fromEmpty.documents_imported, fromEmpty.documents_failed]).toEqual(expected);
+        if (onConflict === 'error') expect(fromEmpty.errors.map((e) => e.row)).toEqual([1500, 2400]);
+        const stored = async (d: typeof t.dataset) => (await d.get([ID(1009), ID(2199)])).map((record) => record.content);
+        expect(await stored(empty.dataset)).toEqual(await stored(t.dataset));
+        expect(await stored(empty.dataset)).toEqual(
+          onConflict === 'replace' ? ['row 1500 repeats row 10', 'row 2400 repeats row 1200'] : ['row 10', 'row 1200'],
+        );
+        expect(await empty.dataset.count()).toBe(2498);
+        expect(await t.dataset.count()).toBe(2501);
+      } finally {
+        await empty.close();
+      }
+    },
+  );
+
   it('leaves the dataset unchanged when cancelled mid-import', async () => {
     const before = await snapshot(t.dataset);
     const controller = new AbortController();

@@ -43,12 +43,13 @@ describe('WorkerPoolExtractor', () => {
   });
 
   it('stops a worker that spins past timeoutMs, rejects with EXTRACT_TIMEOUT and recovers (fault injected)', async () => {
-    const extractor = pool({ workers: 1, timeoutMs: 2000 });
+    // Generous: the first PDF loads pdf.js inside this limit, which is slow on a busy machine under coverage.
+    const extractor = pool({ workers: 1, timeoutMs: 10_000 });
     // A PDF first, so the worker that gets stopped has pdf.js (and its native canvas addon) loaded.
     const pdf = await makePdf({ pages: [['before the hang']] });
     expect((await extractor.extract({ bytes: pdf, name: 'first.pdf' })).content).toBe('before the hang');
     const error = await expectExtractError(extractor.extract(hook('spin')), 'EXTRACT_TIMEOUT');
-    expect(error.data).toEqual({ name: 'cf-test-hook:spin', timeout_ms: 2000 });
+    expect(error.data).toEqual({ name: 'cf-test-hook:spin', timeout_ms: 10_000 });
     expect(error.message).toContain('raise timeoutMs');
     expect(extractor.stats).toMatchObject({ workers: 0, busy: 0, replaced: 1 });
     expect((await extractor.extract(valid)).content).toBe('Valid document text.');
@@ -176,6 +177,29 @@ describe('WorkerPoolExtractor', () => {
     expect(error.data).toEqual({ name: 'rows.jsonl', line: 2 });
     await expectExtractError(extractor.extract({ bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47]), name: 'x.png' }), 'UNSUPPORTED_FORMAT');
     await expectExtractError(extractor.extract({ bytes: utf8('  \n'), name: 'e.txt' }), 'EMPTY_CONTENT');
+  });
+
+  it('extracts an input named like a test hook as usual when it names no hook, or when hooks are off', async () => {
+    const unknownHook = { bytes: utf8('Just a file.'), name: 'cf-test-hook:no-such-hook', format: 'text' as const };
+    expect((await pool({ workers: 1 }).extract(unknownHook)).content).toBe('Just a file.');
+    const hooksOff = pool({ workers: 1, testHooks: false });
+    expect((await hooksOff.extract(hook('exit', 'Not a fault.'))).content).toBe('Not a fault.');
+    expect(hooksOff.stats).toMatchObject({ workers: 1, replaced: 0 });
+  });
+
+  it('passes a content type to the worker, and names a nameless input "the document" when it is closed', async () => {
+    const extractor = pool({ workers: 1 });
+    const page = utf8('<html><head><title>Hinted</title></head><body><p>Body text.</p></body></html>');
+    const html = await extractor.extract({ bytes: page, contentType: 'text/html; charset=utf-8' });
+    expect([html.format, html.title, html.content]).toEqual(['html', 'Hinted', 'Body text.']);
+    const running = expectExtractError(extractor.extract(hook('hang')), 'CLOSED');
+    const queued = expectExtractError(extractor.extract({ bytes: utf8('never extracted') }), 'CLOSED');
+    await until(() => extractor.stats.busy === 1 && extractor.stats.queued === 1, 'one running, one queued');
+    await extractor.close();
+    expect((await running).data).toEqual({ name: 'cf-test-hook:hang' });
+    const nameless = await queued;
+    expect(nameless.data).toEqual({});
+    expect(nameless.message).toBe('The extractor was closed before the document was extracted. Create a new WorkerPoolExtractor to extract more.');
   });
 
   it('rejects invalid options and inputs with INVALID_OPTIONS / INVALID_INPUT', async () => {

@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { TransportError } from '../errors/transport-error.js';
 import type { LogLevel } from '../logging/logger.js';
 import { OPTION_SPECS, type OptionSpec } from './option-specs.js';
-import type { AppKind, EmbedderConfig, HttpConfig, LlmConfig, ServerConfig } from './server-config.js';
+import { type AppKind, DEFAULT_MAX_SESSIONS, type EmbedderConfig, type HttpConfig, type LlmConfig, type ServerConfig } from './server-config.js';
 
 /** What the command line asks for: run a server with a configuration, or print help or the version. */
 export type ConfigRequest = { readonly action: 'serve'; readonly config: ServerConfig } | { readonly action: 'help' } | { readonly action: 'version' };
@@ -184,5 +184,6 @@ function httpConfig(get: Getter, issues: ConfigIssue[]): HttpConfig {
     ...(allowedOrigins === undefined ? {} : { allowedOrigins }),
     maxBodyBytes: get<number>('max-body-bytes') ?? 16_777_216,
     sessionIdleSeconds: get<number>('session-idle-seconds') ?? 1_800,
+    maxSessions: get<number>('max-sessions') ?? DEFAULT_MAX_SESSIONS,
   };
 }

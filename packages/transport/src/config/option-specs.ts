@@ -209,4 +209,12 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     apps: HTTP,
     description: 'A session with no request for this long (and none running) is closed.',
   }),
+  option({
+    name: 'max-sessions',
+    schema: integer(1, 100_000),
+    placeholder: '<n>',
+    defaultText: '`100`',
+    apps: HTTP,
+    description: 'Most MCP sessions open at once; a new client beyond it gets 503 (idle sessions are closed first to make room).',
+  }),
 ];

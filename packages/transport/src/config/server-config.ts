@@ -22,7 +22,12 @@ export interface HttpConfig {
   readonly allowedOrigins?: readonly string[];
   readonly maxBodyBytes: number;
   readonly sessionIdleSeconds: number;
+  /** Most sessions open at once (default DEFAULT_MAX_SESSIONS); a new one beyond it gets 503. */
+  readonly maxSessions?: number;
 }
+
+/** Default of HttpConfig.maxSessions. */
+export const DEFAULT_MAX_SESSIONS = 100;
 
 /** Everything the servers are configured with, validated; paths are absolute. */
 export interface ServerConfig {

@@ -4,7 +4,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
-import type { HttpConfig } from '../config/server-config.js';
+import { DEFAULT_MAX_SESSIONS, type HttpConfig } from '../config/server-config.js';
 import type { Logger } from '../logging/logger.js';
 import { createServer, type ServerOptions } from '../server/create-server.js';
 import { WorkTracker } from '../server/work-tracker.js';
@@ -108,6 +108,15 @@ export async function startHttpServer(options: HttpServeOptions): Promise<HttpSe
         return;
       }
     } else if (isInitialize(body)) {
+      const maxSessions = http.maxSessions ?? DEFAULT_MAX_SESSIONS;
+      // The longest-idle session makes room before a new client is turned away.
+      if (sessions.size >= maxSessions) await sessions.closeOldestIdle();
+      if (sessions.size >= maxSessions) {
+        sendJson(res, 503, rpcError(-32000, `The server has ${sessions.size} sessions open, its limit (--max-sessions); close one or try again later.`), {
+          'retry-after': '5',
+        });
+        return;
+      }
       session = await openSession();
       const opened = session;
       // An initialize the transport rejected never gets a session id: don't keep its server.

@@ -81,6 +81,20 @@ export class SessionRegistry {
     return idle.length;
   }
 
+  /**
+   * Closes the session that has been idle longest (none of its calls running), to make room for a new client;
+   * false when every session has a call running.
+   */
+  async closeOldestIdle(): Promise<boolean> {
+    let oldest: [string, Session] | undefined;
+    for (const entry of this.#sessions) if (entry[1].open === 0 && (oldest === undefined || entry[1].lastSeen < oldest[1].lastSeen)) oldest = entry;
+    if (oldest === undefined) return false;
+    this.#logger.info(`session ${oldest[0]} closed to make room for a new one (session limit reached)`);
+    this.#sessions.delete(oldest[0]);
+    await oldest[1].server.close().catch(() => {});
+    return true;
+  }
+
   /** Closes every session (aborting their running calls) and stops the expiry timer. */
   async closeAll(): Promise<void> {
     clearInterval(this.#timer);

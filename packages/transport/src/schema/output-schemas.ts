@@ -117,6 +117,9 @@ export const BatchUpdateOutputSchema = z.object({
   errors: z.array(ItemErrorSchema.extend({ uuid: z.string() })),
   not_found: z.array(z.string()),
   embeddings_regenerated: z.int(),
+  chunks_updated: z.int().describe('Chunks of the updated documents changed in place (fields, metadata, or vectors when re-embedding).'),
+  chunks_recreated: z.int().describe('Chunks made from changed content, in place of the old ones.'),
+  chunks_deleted: z.int().describe('Chunks of old content removed.'),
   progress: ProgressSummarySchema,
   ...truncationShape,
 });

@@ -35,7 +35,7 @@ describe('loadConfig', () => {
   });
 
   it('gives the HTTP server 127.0.0.1:3000 without a token by default', () => {
-    expect(serve([], {}, 'http').http).toEqual({ host: '127.0.0.1', port: 3000, maxBodyBytes: 16_777_216, sessionIdleSeconds: 1_800 });
+    expect(serve([], {}, 'http').http).toEqual({ host: '127.0.0.1', port: 3000, maxBodyBytes: 16_777_216, sessionIdleSeconds: 1_800, maxSessions: 100 });
   });
 
   it('reads CONTEXTFRAME_* variables, and a flag wins over its variable', () => {

@@ -91,7 +91,9 @@ const BATCH_TOOL_ROWS = {
       'Change many records in one call, selected by filter or by document_ids (give exactly one). updates.metadata_updates is deep-merged into ' +
       "each record's metadata (null removes a key; keys named title, tags, collection, context, record_type, source_type or source_uri set those " +
       'fields); updates.content_template rewrites content from {{content}}, {{title}}, {{metadata.key}} and similar; changed content is embedded ' +
-      'again unless regenerate_embeddings is false.\n' +
+      'again unless regenerate_embeddings is false. A chunked document\'s chunks follow it: they get the same field and metadata changes, and ' +
+      "new content is cut into new chunks with the document's chunk settings; select documents, not chunks (add AND parent_id IS NULL to a " +
+      'filter that could match chunks).\n' +
       `Safety: when more records match than max_documents (default 1,000; at most ${number(limits.maxUpdateDocuments)}) the call fails with ` +
       'MAX_DOCUMENTS_EXCEEDED and changes nothing, so check the count first (list_documents returns total_count). atomic (default true): every ' +
       'record changes or none (TX_ROLLED_BACK); records changed by someone else meanwhile fail the call with TX_CONFLICT (retryable). Reports ' +
