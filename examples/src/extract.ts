@@ -18,7 +18,7 @@ for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, nam
 
 // Inline: simple, but a pathological file blocks this thread for as long as its parser takes.
 const markdown = await extractInline({ bytes: readFileSync(join(folder, 'release-notes.md')), name: 'release-notes.md' });
-console.log(`${markdown.format}: title "${markdown.title}", version ${markdown.metadata['version']}`);
+console.log(`${markdown.format}: title "${markdown.title}", version ${markdown.metadata.version}`);
 console.log(markdown.content);
 
 // A pool runs each extraction in a worker thread it can terminate: a hung or crashing parser costs one call.

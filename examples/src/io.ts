@@ -45,7 +45,7 @@ try {
   const rows: NewRecord[] = [];
   for await (const item of back) if (item.ok) rows.push(item.record);
   rows.sort((a, b) => (a.created_at ?? '').localeCompare(b.created_at ?? ''));
-  for (const row of rows) console.log(`  ${row.created_at}  ${row.title}  tags ${JSON.stringify(row.tags)}  assignee ${row.metadata?.['assignee']}`);
+  for (const row of rows) console.log(`  ${row.created_at}  ${row.title}  tags ${JSON.stringify(row.tags)}  assignee ${row.metadata?.assignee}`);
 } finally {
   await dataset.close();
   rmSync(folder, { recursive: true, force: true });

@@ -4,8 +4,14 @@ import { createLogger, isTransportError, loadConfig, openRuntime, SERVER_INFO, s
 
 async function main(): Promise<number> {
   const request = loadConfig(process.argv.slice(2), process.env, { app: 'http' });
-  if (request.action === 'help') return void process.stdout.write(usage('http')), 0;
-  if (request.action === 'version') return void process.stdout.write(`${SERVER_INFO.version}\n`), 0;
+  if (request.action === 'help') {
+    process.stdout.write(usage('http'));
+    return 0;
+  }
+  if (request.action === 'version') {
+    process.stdout.write(`${SERVER_INFO.version}\n`);
+    return 0;
+  }
   const { config } = request;
   const logger = createLogger({ level: config.logLevel, name: 'contextframe-http' });
   const runtime = await openRuntime(config, logger);

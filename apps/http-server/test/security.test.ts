@@ -88,7 +88,7 @@ describe('Host and Origin', () => {
 
 describe('binding', () => {
   it('refuses to listen on a non-loopback address without a token', () => {
-    const result = spawnSync(process.execPath, [MAIN, '--host', '0.0.0.0', '--port', '0'], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' }, timeout: 20_000 });
+    const result = spawnSync(process.execPath, [MAIN, '--host', '0.0.0.0', '--port', '0'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' }, timeout: 20_000 });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/requires a bearer token/);
   });

@@ -80,8 +80,8 @@ export class FrameDataset {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     // Nothing may be downloaded at run time: DuckDB must never fetch an extension on its own.
     const config: Record<string, string> = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
-    if (options.threads !== undefined) config['threads'] = String(options.threads);
-    if (options.memoryLimit !== undefined) config['memory_limit'] = options.memoryLimit;
+    if (options.threads !== undefined) config.threads = String(options.threads);
+    if (options.memoryLimit !== undefined) config.memory_limit = options.memoryLimit;
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(path, config);

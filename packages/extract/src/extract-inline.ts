@@ -4,7 +4,7 @@ import { detectFormat } from './detect-format.js';
 import { ExtractError, abortedError, describeSource, isExtractError, tooLargeError } from './extract-error.js';
 import type { ExtractFormat } from './extract-format.js';
 import type { ExtractInput, Extraction } from './extractor.js';
-import type { FormatExtractor } from './formats/format-extractor.js';
+import type { FormatExtractor, RawExtraction } from './formats/format-extractor.js';
 import { jsonSafeRecord } from './text/json-safe.js';
 import { normalizeText, normalizeTitle } from './text/normalize-text.js';
 
@@ -47,7 +47,7 @@ export async function extractInline(input: ExtractInput, options: ExtractInlineO
   if (signal?.aborted) throw abortedError(signal, name);
   if (bytes.byteLength > maxInputBytes) throw tooLargeError(name, bytes.byteLength, maxInputBytes);
   const format = detectFormat({ bytes, ...(name === undefined ? {} : { name }), ...(contentType === undefined ? {} : { contentType }), ...(explicit === undefined ? {} : { format: explicit }) });
-  let raw;
+  let raw: RawExtraction;
   try {
     const extractor = await EXTRACTORS[format]();
     raw = await extractor(bytes, { name, signal, maxChars: maxOutputChars });

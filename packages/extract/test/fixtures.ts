@@ -14,7 +14,7 @@ export async function makePdf(options: { title?: string; author?: string; pages:
   const font = await doc.embedFont(StandardFonts.Helvetica);
   for (const lines of options.pages) {
     const page = doc.addPage([612, 792]);
-    lines.forEach((line, i) => page.drawText(line, { x: 50, y: 740 - i * 18, font, size: 12 }));
+    lines.forEach((line, i) => { page.drawText(line, { x: 50, y: 740 - i * 18, font, size: 12 }); });
   }
   return doc.save({ useObjectStreams: options.objectStreams ?? true });
 }

@@ -68,7 +68,7 @@ function analyse(content: string): Analysis {
   const outline = outlineText(content);
   const tokens = tokenize(content);
   const language = guessLanguage(tokens);
-  const stopwords = new Set([...STOPWORDS['en']!, ...(STOPWORDS[language] ?? [])]);
+  const stopwords = new Set([...STOPWORDS.en!, ...(STOPWORDS[language] ?? [])]);
   const terms = new Map<string, { tf: number; first: number }>();
   tokenize(withoutUrls(outline.prose)).forEach((token, position) => {
     if ([...token].length < MIN_TAG_LENGTH || !/\p{L}/u.test(token) || stopwords.has(token)) return;

@@ -124,7 +124,7 @@ export class OpenAIChatEnhancer implements Enhancer {
     this.#url = `${settings.baseUrl.replace(/\/+$/, '')}/chat/completions`;
     this.#apiKey = settings.apiKey === '' ? undefined : settings.apiKey;
     this.#headers = { 'content-type': 'application/json', accept: 'application/json' };
-    if (this.#apiKey !== undefined) this.#headers['authorization'] = `Bearer ${this.#apiKey}`;
+    if (this.#apiKey !== undefined) this.#headers.authorization = `Bearer ${this.#apiKey}`;
     this.#slots = new Semaphore(settings.concurrency);
   }
 

@@ -94,7 +94,7 @@ export function plainText(text: string): string {
 }
 
 // A sentence ends at . ! or ? (and closing quotes or brackets) before a space and a capital, digit or quote.
-const SENTENCE_END = /(?<=[.!?]["')\]]*)\s+(?=["'(\[]?[\p{Lu}\p{N}])/u;
+const SENTENCE_END = /(?<=[.!?]["')\]]*)\s+(?=["'([]?[\p{Lu}\p{N}])/u;
 
 /** Splits one paragraph into sentences; fragments without a letter are dropped. */
 export function sentencesOf(paragraph: string): string[] {

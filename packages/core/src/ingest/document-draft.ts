@@ -5,7 +5,7 @@ import { CoreError } from '../errors/core-error.js';
 import type { ItemError } from '../errors/item-error.js';
 import { toItemError } from '../errors/item-error.js';
 import { issuesOf, describeIssues } from '../input/parse-input.js';
-import { asJsonObject, splitMetadata } from '../records/metadata-fields.js';
+import { asJsonObject, type SplitMetadata, splitMetadata } from '../records/metadata-fields.js';
 import { DocumentInputSchema, type IngestSettings } from './document-input.js';
 
 /** A document ready to be chunked and embedded. `index` is its position in the caller's input. */
@@ -33,7 +33,7 @@ export function toDocumentDraft(input: unknown, index: number, settings: IngestS
       : '';
     throw new CoreError('INVALID_INPUT', `Document ${index} is invalid: ${describeIssues(issues)}.${hint}`, { data: { item_index: index, issues } });
   }
-  let split;
+  let split: SplitMetadata;
   try {
     split = splitMetadata(parsed.data.metadata);
   } catch (error) {

@@ -166,7 +166,7 @@ export async function batchDelete(input: BatchDeleteInput, context: BatchContext
     );
     const deleted = outcome.targets.matched;
     tracker.finish(`Deleted ${deleted.length} records`);
-    deleted.forEach((id, i) => tracker.itemSucceeded(i, id));
+    deleted.forEach((id, i) => { tracker.itemSucceeded(i, id); });
     return {
       success: true,
       dry_run: false,

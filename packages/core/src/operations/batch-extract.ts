@@ -367,7 +367,7 @@ export async function batchExtract(input: BatchExtractInput, context: BatchConte
     tracker.finish(`Extracted ${successes.length} of ${total} sources`);
 
     const final = results as ExtractSourceResult[];
-    final.forEach((result, i) => (result.success ? tracker.itemSucceeded(i, result.document_id) : tracker.itemFailed(i, { error: result.error ?? '', code: result.code ?? 'INTERNAL' })));
+    final.forEach((result, i) => { result.success ? tracker.itemSucceeded(i, result.document_id) : tracker.itemFailed(i, { error: result.error ?? '', code: result.code ?? 'INTERNAL' }); });
     const failed = final.filter((result) => !result.success).length;
     return {
       success: failed === 0,

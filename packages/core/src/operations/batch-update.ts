@@ -170,8 +170,8 @@ export async function batchUpdate(input: BatchUpdateInput, context: BatchContext
     );
     tracker.finish(`Updated ${written.updated} records`);
     const positions = new Map(matched.map((id, i) => [id, i]));
-    planned.forEach((p) => tracker.itemSucceeded(positions.get(p.uuid)!, p.uuid));
-    errors.forEach((error) => tracker.itemFailed(error.item_index, error));
+    planned.forEach((p) => { tracker.itemSucceeded(positions.get(p.uuid)!, p.uuid); });
+    errors.forEach((error) => { tracker.itemFailed(error.item_index, error); });
     return {
       success: errors.length === 0,
       documents_matched: total,

@@ -1,7 +1,7 @@
 // What an update does to each selected record, checked once before anything is read.
 import type { FrameRecord } from '@contextframe/dataset';
 import { CoreError } from '../errors/core-error.js';
-import { type MetadataFields, splitMetadata } from './metadata-fields.js';
+import { type MetadataFields, type SplitMetadata, splitMetadata } from './metadata-fields.js';
 
 /** The changes asked for, as batch_update and update_document take them. */
 export interface UpdateChanges {
@@ -35,7 +35,7 @@ export function planUpdates(changes: UpdateChanges, field: string): UpdatePlan {
   if (metadataUpdates !== undefined && 'uuid' in metadataUpdates) {
     throw new CoreError('INVALID_INPUT', `${field}.uuid: a record's uuid cannot change; add a new document instead.`, { data: { field: `${field}.uuid` } });
   }
-  let split;
+  let split: SplitMetadata | undefined;
   try {
     split = metadataUpdates === undefined ? undefined : splitMetadata(metadataUpdates);
   } catch (error) {

@@ -1,6 +1,6 @@
 // Turns one path source into the files it names: itself, or every regular file below a directory, in a
 // stable order, without ever following a link out of the allowed roots.
-import type { Dirent } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -77,7 +77,7 @@ export async function expandFileSource(path: string, options: ExpandFileSourceOp
   const { roots, maxFiles, maxDepth, field, signal } = parseInput(optionsSchema, options, 'expandFileSource');
   throwIfCancelled(signal);
   const absolute = await checkAllowedPath(path, roots, field);
-  let stats;
+  let stats: Stats;
   try {
     stats = await stat(absolute);
   } catch (error) {
@@ -134,7 +134,7 @@ export async function expandFileSource(path: string, options: ExpandFileSourceOp
 
   const linked = async (link: string): Promise<void> => {
     let target: string;
-    let kind;
+    let kind: Stats;
     try {
       target = await realpath(link);
       kind = await stat(target);

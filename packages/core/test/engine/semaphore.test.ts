@@ -31,7 +31,7 @@ describe('Semaphore', () => {
     await runs[1];
     await new Promise((r) => setTimeout(r, 0));
     expect(started).toEqual([0, 1, 2]);
-    gates.forEach((gate) => gate.resolve());
+    gates.forEach((gate) => { gate.resolve(); });
     expect(await Promise.all(runs)).toEqual([0, 1, 2, 3]);
     expect(most).toBe(2);
   });

@@ -74,10 +74,10 @@ export function fakeEnhancement(document: PromptDocument): Record<string, unknow
   const words = document.content.split(/\s+/).filter((word) => word !== '');
   const entry: Record<string, unknown> = {};
   for (const field of document.fields) {
-    if (field === 'title') entry['title'] = `About ${words.slice(0, 3).join(' ')}`;
-    if (field === 'tags') entry['tags'] = [words[0]?.toLowerCase() ?? 'empty', 'fake-model'];
-    if (field === 'context') entry['context'] = `This document starts with "${words.slice(0, 2).join(' ')}". It is useful.`;
-    if (field === 'metadata') entry['metadata'] = { first_word: words[0] ?? '', length: document.content.length };
+    if (field === 'title') entry.title = `About ${words.slice(0, 3).join(' ')}`;
+    if (field === 'tags') entry.tags = [words[0]?.toLowerCase() ?? 'empty', 'fake-model'];
+    if (field === 'context') entry.context = `This document starts with "${words.slice(0, 2).join(' ')}". It is useful.`;
+    if (field === 'metadata') entry.metadata = { first_word: words[0] ?? '', length: document.content.length };
   }
   return entry;
 }

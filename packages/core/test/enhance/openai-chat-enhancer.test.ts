@@ -38,7 +38,7 @@ describe('OpenAIChatEnhancer requests', () => {
     });
     const [first] = server.requests;
     expect(first!.url).toBe('/v1/chat/completions');
-    expect(first!.headers['authorization']).toBe('Bearer sk-test');
+    expect(first!.headers.authorization).toBe('Bearer sk-test');
     expect(first!.body.model).toBe('test-model');
     expect(first!.body.response_format).toEqual({ type: 'json_object' });
     expect(first!.body.messages.map((m) => m.role)).toEqual(['system', 'user']);

@@ -116,7 +116,7 @@ describe('batch_add', () => {
     const result = await batchAdd({ documents: documents(4) }, t.context());
     const records = await t.dataset.get(result.document_ids as string[]);
     const expected = await t.embedder.embed(records.map((record) => record.content));
-    records.forEach((record, i) => expect(Array.from(record.embedding!)).toEqual(Array.from(expected[i]!)));
+    records.forEach((record, i) => { expect(Array.from(record.embedding!)).toEqual(Array.from(expected[i]!)); });
     expect(t.dataset.embeddingInfo).toEqual({ model: t.embedder.id, dimensions: 64 });
   });
 

@@ -84,7 +84,7 @@ class HookedEnhancer implements Enhancer {
 describe('batch_enhance with the built-in extractive enhancer', () => {
   it('writes title, context, merged tags and facts into the records a filter selects, and nothing else', async () => {
     const before = await t.dataset.get([ID(0), ID(1), ID(4)]);
-    const result = await batchEnhance({ filter: "collection = 'notes' AND uuid != '" + ID(3) + "'", enhancements: ['title', 'context', 'tags', 'metadata'] }, t.context());
+    const result = await batchEnhance({ filter: `collection = 'notes' AND uuid != '${ID(3)}'`, enhancements: ['title', 'context', 'tags', 'metadata'] }, t.context());
     expect(result).toMatchObject({ success: true, enhancer: 'extractive', total_documents: 3, documents_enhanced: 3, documents_failed: 0, not_found: [] });
     expect(result.results.map((r) => [r.document_id, r.written, r.errors])).toEqual([
       [ID(0), true, []],
@@ -101,7 +101,7 @@ describe('batch_enhance with the built-in extractive enhancer', () => {
     expect(produced.tags).toContain('search');
     expect(doc0!.tags).toEqual(['Search', 'kept', ...produced.tags!.filter((tag) => tag !== 'search')]);
     // Facts are top-level metadata keys: new ones added, same-named ones replaced, the rest kept.
-    expect(doc0!.metadata).toEqual({ status: 'draft', language: 'en', word_count: produced.metadata!['word_count']! });
+    expect(doc0!.metadata).toEqual({ status: 'draft', language: 'en', word_count: produced.metadata!.word_count! });
     expect(doc1!.metadata).toMatchObject({ status: 'draft', language: 'en', dates: ['2024-03-05'] });
     expect(doc1!.title).toBe('Release notes');
     // Content, vector and created_at are untouched; updated_at moves.
@@ -321,7 +321,7 @@ describe('batch_enhance with an OpenAI-compatible chat model (local server)', ()
   });
 
   it('makes an enhanced title findable by text search right after the call', async () => {
-    const server = await startFakeChatServer((request) => completion({ documents: { d1: { title: 'Zebracorn migration guide', tags: ['unicornish'] } } }));
+    const server = await startFakeChatServer(() => completion({ documents: { d1: { title: 'Zebracorn migration guide', tags: ['unicornish'] } } }));
     expect(await t.dataset.search({ type: 'text', text: 'zebracorn' })).toEqual([]);
     await batchEnhance({ document_ids: [ID(4)], enhancements: ['title', 'tags'] }, t.context({ enhancer: chatEnhancer(server.baseUrl) }));
     expect((await t.dataset.search({ type: 'text', text: 'zebracorn' })).map((hit) => hit.uuid)).toEqual([ID(4)]);

@@ -32,7 +32,7 @@ async function rejection(promise: Promise<unknown>): Promise<CoreError> {
 
 function jsonl(name: string, rows: unknown[]): string {
   const path = join(root, name);
-  writeFileSync(path, rows.map((row) => (typeof row === 'string' ? row : JSON.stringify(row))).join('\n') + '\n');
+  writeFileSync(path, `${rows.map((row) => (typeof row === 'string' ? row : JSON.stringify(row))).join('\n')}\n`);
   return path;
 }
 

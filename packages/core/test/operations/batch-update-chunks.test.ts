@@ -82,7 +82,7 @@ describe('batch_update: chunks of changed content', () => {
     const [document] = await t.dataset.get([ID(1)]);
     const chunks = await chunksOf(ID(1));
     const vectors = await t.embedder.embed(chunks.map((chunk) => chunk.content));
-    chunks.forEach((chunk, i) => expect(Array.from(chunk.embedding!)).toEqual(Array.from(vectors[i]!)));
+    chunks.forEach((chunk, i) => { expect(Array.from(chunk.embedding!)).toEqual(Array.from(vectors[i]!)); });
     expect(Array.from(document!.embedding!)).toEqual(Array.from(meanVector(vectors)));
   });
 
@@ -148,7 +148,7 @@ describe('batch_update: chunks of changed content', () => {
     const chunks = await chunksOf(ID(70));
     expect(chunks.map((chunk) => chunk.uuid)).toEqual(before.map((chunk) => chunk.uuid));
     const vectors = await t.embedder.embed(chunks.map((chunk) => chunk.content));
-    chunks.forEach((chunk, i) => expect(Array.from(chunk.embedding!)).toEqual(Array.from(vectors[i]!)));
+    chunks.forEach((chunk, i) => { expect(Array.from(chunk.embedding!)).toEqual(Array.from(vectors[i]!)); });
     expect(Array.from((await t.dataset.get([ID(70)]))[0]!.embedding!)).toEqual(Array.from(meanVector(vectors)));
   });
 });
@@ -195,7 +195,7 @@ describe('batch_update: chunks follow field and metadata changes', () => {
     await batchUpdate({ document_ids: [ID(4)], updates: { content_template: NEW, metadata_updates: { collection: 'fresh', status: 'final' } } }, t.context());
     const chunks = await chunksOf(ID(4));
     expect(chunks.length).toBeGreaterThan(0);
-    expect(chunks.every((chunk) => chunk.collection === 'fresh' && chunk.metadata['status'] === 'final' && chunk.title === 'Title 4')).toBe(true);
+    expect(chunks.every((chunk) => chunk.collection === 'fresh' && chunk.metadata.status === 'final' && chunk.title === 'Title 4')).toBe(true);
     expect(await t.dataset.count("collection = 'archive'")).toBe(0);
   });
 });
@@ -233,7 +233,7 @@ describe('batch_update: selecting chunks', () => {
     const [chunk] = await chunksOf(ID(1));
     const result = await batchUpdate({ document_ids: [chunk!.uuid, ID(1)], updates: { metadata_updates: { s: 1 } } }, t.context());
     expect(result).toMatchObject({ documents_matched: 1, documents_updated: 1, not_found: [] });
-    expect((await chunksOf(ID(1))).every((record) => record.metadata['s'] === 1)).toBe(true);
+    expect((await chunksOf(ID(1))).every((record) => record.metadata.s === 1)).toBe(true);
   });
 
   it('updates a chunk whose document is gone as a record of its own', async () => {

@@ -138,7 +138,7 @@ class Chunker {
         this.#hardSplit(from, to, strength, units);
         return;
       }
-      this.#segments(from, to, next.pattern).forEach(([a, b], k) => split(a, b, level + 1, k === 0 ? strength : next.strength));
+      this.#segments(from, to, next.pattern).forEach(([a, b], k) => { split(a, b, level + 1, k === 0 ? strength : next.strength); });
     };
     split(start, end, 0, PARAGRAPH);
     return units;

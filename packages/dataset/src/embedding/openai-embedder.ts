@@ -115,7 +115,7 @@ export class OpenAIEmbedder implements Embedder {
     this.#url = `${settings.baseUrl.replace(/\/+$/, '')}/embeddings`;
     this.#apiKey = settings.apiKey === '' ? undefined : settings.apiKey;
     this.#headers = { 'content-type': 'application/json', accept: 'application/json' };
-    if (this.#apiKey !== undefined) this.#headers['authorization'] = `Bearer ${this.#apiKey}`;
+    if (this.#apiKey !== undefined) this.#headers.authorization = `Bearer ${this.#apiKey}`;
   }
 
   /** Embeds `texts` in batches; see the class comment for failure and cancellation behaviour. */
@@ -136,7 +136,7 @@ export class OpenAIEmbedder implements Embedder {
         const batch = batches[next++]!;
         try {
           const batchVectors = await this.#embedBatch(batch, texts, signal);
-          batchVectors.forEach((vector, i) => (vectors[batch.start + i] = vector));
+          batchVectors.forEach((vector, i) => { vectors[batch.start + i] = vector; });
           onBatch?.({ start: batch.start, vectors: batchVectors });
         } catch (error) {
           failure ??= { error };
@@ -262,18 +262,18 @@ export class OpenAIEmbedder implements Embedder {
     } catch {
       throw malformed('the body is not JSON');
     }
-    const data = isObject(json) ? json['data'] : undefined;
+    const data = isObject(json) ? json.data : undefined;
     if (!Array.isArray(data)) throw malformed('no "data" array');
     if (data.length !== expected) throw malformed(`${data.length} embeddings for ${expected} inputs`);
     const vectors: (Float32Array | undefined)[] = new Array<Float32Array | undefined>(expected);
     data.forEach((item: unknown, position) => {
       if (!isObject(item)) throw malformed(`data[${position}] is not an object`);
-      const index = item['index'] ?? position;
+      const index = item.index ?? position;
       if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= expected) {
         throw malformed(`data[${position}].index is not an integer from 0 to ${expected - 1}`);
       }
       if (vectors[index] !== undefined) throw malformed(`index ${index} appears twice`);
-      const embedding = item['embedding'];
+      const embedding = item.embedding;
       if (!Array.isArray(embedding)) {
         throw malformed(`data[${position}].embedding is not an array of numbers (is encoding_format ignored?)`);
       }
@@ -328,6 +328,6 @@ function hintFor(status: number): string {
 function describeNetworkError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause: unknown = error.cause;
-  if (isObject(cause) && typeof cause['code'] === 'string') return `${error.message}: ${cause['code']}`;
+  if (isObject(cause) && typeof cause.code === 'string') return `${error.message}: ${cause.code}`;
   return error.message;
 }

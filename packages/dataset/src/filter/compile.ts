@@ -170,8 +170,8 @@ class Compiler {
         const operand = this.#operand(node.field, kind);
         let sql = `${operand.expr} ${node.negated ? 'NOT ' : ''}${word} ${this.#params.add(node.pattern.value)}`;
         if (node.escape !== null) {
-          const escape = node.escape.value;
-          if (typeof escape !== 'string' || !/^[\x20-\x7e]$/.test(escape)) {
+          const escapeChar = node.escape.value;
+          if (typeof escapeChar !== 'string' || !/^[\x20-\x7e]$/.test(escapeChar)) {
             throw filterError(
               'FILTER_TYPE',
               node.escape.position,
@@ -179,7 +179,7 @@ class Compiler {
               describeLiteral(node.escape),
             );
           }
-          sql += ` ESCAPE ${this.#params.add(escape)}`;
+          sql += ` ESCAPE ${this.#params.add(escapeChar)}`;
         }
         return this.#present(operand, sql);
       }

@@ -46,6 +46,7 @@ const NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const NUMBER_TAIL = /[A-Za-z0-9_.]/;
 const WHITESPACE = /\s/;
 // Text that could be mangled on its way to DuckDB (UTF-8 has no unpaired surrogates; C strings end at NUL).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what must be refused.
 const UNSAFE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // Characters that look like a quote: agents paste them from prose, and a precise hint saves a round trip.
 const QUOTE_LOOK_ALIKES: ReadonlySet<string> = new Set('‘’‚‛′＇ʼʹˈ`´“”„«»＂');

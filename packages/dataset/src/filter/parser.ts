@@ -179,14 +179,14 @@ class Parser {
         case 'LIKE':
         case 'ILIKE': {
           const pattern = this.#literal(word.text);
-          const escape = this.#acceptKeyword('ESCAPE') ? this.#literal('ESCAPE') : null;
+          const escapeLiteral = this.#acceptKeyword('ESCAPE') ? this.#literal('ESCAPE') : null;
           return {
             kind: 'like',
             field,
             negated,
             caseInsensitive: word.text === 'ILIKE',
             pattern,
-            escape,
+            escape: escapeLiteral,
             position: word.position,
           };
         }

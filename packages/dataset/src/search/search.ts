@@ -96,7 +96,7 @@ export async function runSearches(
     const snapshot = vectorCache === null ? null : await vectorCache.snapshot(connection, embedding.dimensions);
     const rankings =
       snapshot === null ? await vectorSearch(connection, queries, embedding.dimensions) : await snapshotSearch(connection, snapshot, queries);
-    vectorPlans.forEach(({ index }, i) => vectorRankings.set(index, rankings[i]!));
+    vectorPlans.forEach(({ index }, i) => { vectorRankings.set(index, rankings[i]!); });
   }
 
   const textPlans = plans.filter(({ entry }) => entry.request.type !== 'vector');
@@ -107,7 +107,7 @@ export async function runSearches(
       textPlans.map(({ entry }) => ({ text: entry.request.text!, filter: entry.request.filter ?? null, hasEmbedding: embedding !== null, limit: entry.depth })),
       bm25,
     );
-    textPlans.forEach(({ index }, i) => textRankings.set(index, rankings[i]!));
+    textPlans.forEach(({ index }, i) => { textRankings.set(index, rankings[i]!); });
   }
 
   const fused = new Map<number, FusedHit[]>();

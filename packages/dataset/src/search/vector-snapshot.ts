@@ -369,7 +369,7 @@ export class VectorSnapshot {
   #boundGroup(group: readonly Candidates[], list: number, count: number, terms: TermLists): void {
     const plan = this.#layout;
     const i32 = this.#i32;
-    group.forEach((c, q) => this.#i16.set(c.bound.levels, plan.queriesI16 / 2 + q * plan.stride8));
+    group.forEach((c, q) => { this.#i16.set(c.bound.levels, plan.queriesI16 / 2 + q * plan.stride8); });
     // Blocks of four queries: a partial last block also scores stale queries, whose dots are never read.
     const blocked = group.length === 1 ? 1 : Math.ceil(group.length / 4) * 4;
     const tiles = Math.ceil(count / plan.tileRows);

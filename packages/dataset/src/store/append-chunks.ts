@@ -18,6 +18,7 @@ export async function appendChunks(
   if (rowCount === 0) return;
   const appender = await connection.createAppender(table);
   let failed = false;
+  let closeError: { error: unknown } | undefined;
   try {
     for (let start = 0; start < rowCount; start += CHUNK_ROWS) {
       appender.appendDataChunk(makeChunk(start, Math.min(rowCount, start + CHUNK_ROWS)));
@@ -27,10 +28,12 @@ export async function appendChunks(
     failed = true;
     throw error;
   } finally {
+    // The flush error wins over a close error; a close error alone is reported after the finally.
     try {
       appender.closeSync();
     } catch (error) {
-      if (!failed) throw error;
+      if (!failed) closeError = { error };
     }
   }
+  if (closeError !== undefined) throw closeError.error;
 }

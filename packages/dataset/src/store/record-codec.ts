@@ -55,7 +55,7 @@ function checkJson(value: unknown, index: number, path: string, depth: number): 
     return;
   }
   if (Array.isArray(value)) {
-    value.forEach((item, i) => checkJson(item, index, `${path}[${i}]`, depth + 1));
+    value.forEach((item, i) => { checkJson(item, index, `${path}[${i}]`, depth + 1); });
     return;
   }
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {

@@ -150,7 +150,7 @@ describe('chunkText', () => {
   });
 
   it('is deterministic', () => {
-    const text = 'Some text. '.repeat(50) + '\n\n' + 'More text here! '.repeat(40);
+    const text = `${'Some text. '.repeat(50)}\n\n${'More text here! '.repeat(40)}`;
     const options = { chunkSize: 64, chunkOverlap: 16 };
     expect(chunkText(text, options)).toEqual(chunkText(text, options));
   });

@@ -28,7 +28,7 @@ describe('HashEmbedder', () => {
     expect([vector[6], vector[31], vector[37]]).toEqual([0.08538632094860077, 0.15060731768608093, -0.08538632094860077]);
     const bytes = new Uint8Array(vector.length * 4);
     const view = new DataView(bytes.buffer);
-    vector.forEach((x, i) => view.setFloat32(i * 4, x, true));
+    vector.forEach((x, i) => { view.setFloat32(i * 4, x, true); });
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(
       '1d4578b0495fe99e27f165fe0b1c3517cce70f0204cf03c42818fd289dd2df78',
     );
@@ -100,10 +100,10 @@ describe('HashEmbedder', () => {
                 array_inner_product(${literal(zero)}, ${literal(a)}) AS zero_dot`,
       );
       const [row] = reader.getRowObjects();
-      expect(row?.['ab']).toBeCloseTo(dot(a, b), 5);
-      expect(row?.['zero_a']).toBe(-1);
-      expect(row?.['zero_zero']).toBe(-1);
-      expect(row?.['zero_dot']).toBe(0);
+      expect(row?.ab).toBeCloseTo(dot(a, b), 5);
+      expect(row?.zero_a).toBe(-1);
+      expect(row?.zero_zero).toBe(-1);
+      expect(row?.zero_dot).toBe(0);
     } finally {
       connection.closeSync();
       instance.closeSync();

@@ -230,7 +230,7 @@ export async function createFixture(): Promise<FilterFixture> {
       const column = options.alias === undefined ? 'uuid' : `${options.alias}.uuid`;
       const from = options.alias === undefined ? 'cf_documents' : `cf_documents AS ${options.alias}`;
       const result = await rows(`SELECT ${column} AS uuid FROM ${from} WHERE ${where} ORDER BY 1`, params.values);
-      return result.map((row) => String(row['uuid']));
+      return result.map((row) => String(row.uuid));
     },
     close() {
       connection.closeSync();

@@ -153,6 +153,6 @@ describe('injection corpus', () => {
     const tables = await db.rows(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1",
     );
-    expect(tables.map((row) => row['table_name'])).toEqual(['cf_documents', 'cf_meta']);
+    expect(tables.map((row) => row.table_name)).toEqual(['cf_documents', 'cf_meta']);
   });
 });

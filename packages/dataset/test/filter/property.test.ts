@@ -252,7 +252,7 @@ afterAll(() => db.close());
 
 async function selects(sql: string, params: SqlParams): Promise<string[]> {
   const rows = await db.rows(`SELECT d.uuid AS uuid FROM cf_documents AS d WHERE ${sql} ORDER BY 1`, params.values);
-  return rows.map((row) => String(row['uuid']));
+  return rows.map((row) => String(row.uuid));
 }
 
 describe('filter properties', () => {

@@ -154,7 +154,7 @@ describe('vector search', () => {
     const hits = await ds.search({ type: 'vector', vector: query, limit: 10, filter: 'rare = true' });
     const expected = [5, 500, 995].map((i) => ({ uuid: ID(i), score: cosine(vectors[i]!, query) })).sort((a, b) => b.score - a.score);
     expect(hits.map((h) => h.uuid)).toEqual(expected.map((e) => e.uuid));
-    hits.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i]!.score, 5));
+    hits.forEach((hit, i) => { expect(hit.score).toBeCloseTo(expected[i]!.score, 5); });
   });
 
   it('matches a brute-force top-k under a filter, many queries in one call equal to one at a time', async () => {
@@ -202,7 +202,7 @@ describe('vector search', () => {
     fromMemory.forEach((outcome, q) => {
       const other = fromSql[q]!;
       if (!outcome.ok || !other.ok) throw new Error('a search failed');
-      outcome.hits.forEach((hit, i) => expect(hit.score).toBeCloseTo(other.hits[i]!.score, 5));
+      outcome.hits.forEach((hit, i) => { expect(hit.score).toBeCloseTo(other.hits[i]!.score, 5); });
     });
   });
 

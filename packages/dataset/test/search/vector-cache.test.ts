@@ -56,7 +56,7 @@ describe('vector search from the in-memory snapshot', () => {
     // Inside a transaction the snapshot may not match what the transaction sees, so DuckDB scores the vectors.
     const fromSql = hits(await ds.transaction((tx) => tx.searchMany(requests)));
     expect(fromMemory.map((ranking) => ranking.map((hit) => hit.uuid))).toEqual(fromSql.map((ranking) => ranking.map((hit) => hit.uuid)));
-    fromMemory.forEach((ranking, q) => ranking.forEach((hit, i) => expect(hit.score).toBeCloseTo(fromSql[q]![i]!.score, 5)));
+    fromMemory.forEach((ranking, q) => { ranking.forEach((hit, i) => { expect(hit.score).toBeCloseTo(fromSql[q]![i]!.score, 5); }); });
     expect(fromMemory.map((ranking) => ranking.length)).toEqual(requests.map((request) => request.limit));
   });
 

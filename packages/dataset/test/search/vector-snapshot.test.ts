@@ -43,7 +43,7 @@ function fixture(count: number, dims: number, seed: number): Float32Array {
   for (let r = 0; r < count; r++) {
     const row = matrix.subarray(r * dims, (r + 1) * dims);
     if (r % 50 === 1) row.set(matrix.subarray(0, dims));
-    if (r % 50 === 2) row.forEach((_, j) => (row[j] = matrix[j]! + rnd() * 1e-6));
+    if (r % 50 === 2) row.forEach((_, j) => { row[j] = matrix[j]! + rnd() * 1e-6; });
     if (r % 97 === 3) row.fill(0);
     if (r % 89 === 4) row[r % dims] = 40;
   }

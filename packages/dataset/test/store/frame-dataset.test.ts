@@ -248,7 +248,7 @@ describe('querying', () => {
 
   it('filters, orders and pages', async () => {
     const page = await ds.query({ filter: "collection = 'alpha' AND n >= 6", orderBy: [{ field: 'title', direction: 'desc' }], limit: 3, offset: 1 });
-    expect(page.map((r) => r.metadata['n'])).toEqual([24, 21, 18]);
+    expect(page.map((r) => r.metadata.n)).toEqual([24, 21, 18]);
     expect(await ds.count("collection = 'alpha' AND n >= 6")).toBe(8);
     expect(await ds.count()).toBe(30);
     expect(await ds.count('even = true')).toBe(15);

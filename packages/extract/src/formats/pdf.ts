@@ -46,7 +46,7 @@ export const extractPdf: FormatExtractor = async (bytes, context) => {
     verbosity: VerbosityLevel.ERRORS,
   });
   try {
-    let document;
+    let document: Awaited<typeof task.promise>;
     try {
       document = await task.promise;
     } catch (error) {

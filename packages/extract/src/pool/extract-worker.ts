@@ -45,11 +45,12 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
 async function testHook(hook: string): Promise<void> {
   switch (hook) {
     case 'spin':
-      for (;;);
+      // The fault this hook injects: a thread that never yields.
+      while (true);
     case 'hang':
       return new Promise<void>(() => undefined);
     case 'exit':
-      process.exit(3);
+      return process.exit(3);
     case 'throw':
       setImmediate(() => {
         throw new Error('test hook: uncaught exception in the worker');

@@ -53,8 +53,11 @@ function convert(value: unknown, depth: number, seen: Set<object>): unknown {
   }
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters (to drop them) is the point.
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
 function cleanString(value: string): string {
   return value
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+    .replace(CONTROL_CHARACTERS, '')
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }

@@ -1,6 +1,7 @@
 // One normalization for every format, so stored text looks the same whatever it came from.
 
 // C0 controls except \t and \n (\r is handled first), DEL, C1 controls, and a stray BOM / zero-width no-break space.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters (to drop them) is the point.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufeff]/g;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 

@@ -134,7 +134,13 @@ function docxAware(bytes: Uint8Array, rng: Rng): Uint8Array {
   let tooBig = false;
   try {
     // A size damaged by an earlier round can claim gigabytes, which unzipSync would allocate.
-    files = unzipSync(bytes, { filter: (file) => (file.originalSize > 1024 * 1024 ? ((tooBig = true), false) : true) });
+    files = unzipSync(bytes, {
+      filter: (file) => {
+        if (file.originalSize <= 1024 * 1024) return true;
+        tooBig = true;
+        return false;
+      },
+    });
   } catch {
     return generic(bytes, rng);
   }

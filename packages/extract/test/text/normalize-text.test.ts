@@ -22,6 +22,7 @@ describe('normalizeText', () => {
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (input) => {
         const once = normalizeText(input);
         expect(normalizeText(once)).toBe(once);
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: the check is that no control character is left.
         expect(once).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
         expect(once).not.toContain('\n\n\n');
         expect(once).toBe(once.trim() === '' ? '' : once);

@@ -9,7 +9,7 @@ export interface JsonRowText {
   readonly text: string;
 }
 
-const enum State {
+enum State {
   Top,
   ObjectKey,
   ObjectFirstKey,

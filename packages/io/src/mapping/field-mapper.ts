@@ -131,11 +131,12 @@ export function createFieldMapper(mapping: FieldMapping = {}, options: FieldMapp
         } else if (strict) {
           return { ok: false, field: key, error: `"${key}" is not a record field and is not mapped; map it (e.g. "${key}": "metadata.${key}") or turn off require_schema_match` };
         } else if (unmapped === 'metadata') {
-          (extras ??= {})[key] = metadataValue(value);
+          extras ??= {};
+          extras[key] = metadataValue(value);
         }
       }
       if (extras !== null || metadataRules.length > 0) {
-        const metadata: Record<string, unknown> = { ...((record['metadata'] as JsonObject | undefined) ?? {}) };
+        const metadata: Record<string, unknown> = { ...((record.metadata as JsonObject | undefined) ?? {}) };
         if (extras !== null) {
           for (const key in extras) if (!Object.hasOwn(metadata, key)) metadata[key] = extras[key];
         }
@@ -146,13 +147,13 @@ export function createFieldMapper(mapping: FieldMapping = {}, options: FieldMapp
           // Text that holds a JSON object stays text here: only the metadata field itself is parsed.
           setPath(metadata, rule.metadataPath, metadataValue(value));
         }
-        record['metadata'] = metadata;
+        record.metadata = metadata;
       }
     } catch (error) {
       if (error instanceof CoercionError) return { ok: false, field: current, error: `${current} ${error.message}` };
       throw error;
     }
-    if (typeof record['content'] !== 'string') return { ok: false, field: 'content', error: 'content is missing; every document needs its text in "content" (or map a field to it)' };
+    if (typeof record.content !== 'string') return { ok: false, field: 'content', error: 'content is missing; every document needs its text in "content" (or map a field to it)' };
     return { ok: true, record: record as NewRecord };
   };
 

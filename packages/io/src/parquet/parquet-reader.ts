@@ -1,5 +1,5 @@
 // Reads Parquet through DuckDB's bundled reader, streamed chunk by chunk from `read_parquet($1)`.
-import { type DuckDBArrayType, type DuckDBListType, type DuckDBType, DuckDBTypeId } from '@duckdb/node-api';
+import { type DuckDBArrayType, type DuckDBListType, type DuckDBResult, type DuckDBType, DuckDBTypeId } from '@duckdb/node-api';
 import bindings from '@duckdb/node-bindings';
 import type { FormatReader, SourceItem, SourceReader } from '../format-reader.js';
 import { ReadProgress } from '../read/read-progress.js';
@@ -126,7 +126,7 @@ export const parquetReader: FormatReader = {
       close,
       async *[Symbol.asyncIterator]() {
         try {
-          let result;
+          let result: DuckDBResult;
           try {
             result = await db.connection.stream(sql, [path]);
           } catch (error) {
@@ -138,9 +138,9 @@ export const parquetReader: FormatReader = {
           for (;;) {
             if (closed) return;
             if (options.signal?.aborted) throw abortError(options.signal, `Reading "${path}"`);
-            let chunk;
+            let chunk: Awaited<ReturnType<DuckDBResult['fetchChunk']>>;
             try {
-              chunk = (await next) as Awaited<ReturnType<typeof result.fetchChunk>>;
+              chunk = (await next) as Awaited<ReturnType<DuckDBResult['fetchChunk']>>;
             } catch (error) {
               throw parquetError(path, row, error);
             }

@@ -15,9 +15,9 @@ export interface PrivateDuckDB {
  */
 export async function openPrivateDuckDB(options: { memoryLimit?: string; tempDirectory?: string; threads?: number } = {}): Promise<PrivateDuckDB> {
   const config: Record<string, string> = {};
-  if (options.memoryLimit !== undefined) config['memory_limit'] = options.memoryLimit;
-  if (options.tempDirectory !== undefined) config['temp_directory'] = options.tempDirectory;
-  config['threads'] = String(options.threads ?? 1);
+  if (options.memoryLimit !== undefined) config.memory_limit = options.memoryLimit;
+  if (options.tempDirectory !== undefined) config.temp_directory = options.tempDirectory;
+  config.threads = String(options.threads ?? 1);
   const instance = await DuckDBInstance.create(':memory:', config);
   const connection = await instance.connect();
   await connection.run(`SET streaming_buffer_size = '8MB'`);

@@ -139,7 +139,7 @@ describe('writeRecords', () => {
     const path = join(dir.path, 'nulls.csv');
     await writeRecords('csv', [record(1, { title: null, context: '', chunk_index: 3 })], { outputPath: path });
     const line = readFileSync(path, 'utf8').split('\n')[1]!;
-    expect(line).toBe(`${record(1).uuid},c1,,Content of record 1.,"",` + `"[""a"",""t1""]","{""n"":1}",document,,3,test,file:///doc/1.txt,,2024-05-01T10:00:00.000Z,2024-05-02T11:30:15.123Z`);
+    expect(line).toBe(`${record(1).uuid},c1,,Content of record 1.,"","[""a"",""t1""]","{""n"":1}",document,,3,test,file:///doc/1.txt,,2024-05-01T10:00:00.000Z,2024-05-02T11:30:15.123Z`);
   });
 
   it('writes a JSON file as { "documents": [...] } with one record per line', async () => {

@@ -36,6 +36,7 @@ export interface ToolSpec<R extends object = object> {
 }
 
 /** A tool of any result type, as the registry holds them. */
+// biome-ignore lint/suspicious/noExplicitAny: tools of different result types share one registry; each is typed where defined.
 export type AnyToolSpec = ToolSpec<any>;
 
 /** Declares a tool; the identity, typed so `run` and `fit` agree on the result type. */

@@ -47,7 +47,7 @@ describe('toWireError', () => {
     expect(logger.lines).toHaveLength(1);
     expect(logger.lines[0]!.level).toBe('error');
     expect(logger.lines[0]!.message).toContain(reference);
-    expect((logger.lines[0]!.fields!['error'] as Error).message).toContain('SELECT secret');
+    expect((logger.lines[0]!.fields!.error as Error).message).toContain('SELECT secret');
   });
 
   it('logs the cause of a package error coded INTERNAL, not the wrapper', () => {
@@ -55,7 +55,7 @@ describe('toWireError', () => {
     const cause = new TypeError('undefined is not a function');
     const wire = toWireError(CoreError.from(cause), logger);
     expect(wire.code).toBe('INTERNAL');
-    expect(logger.lines[0]!.fields!['error']).toBe(cause);
+    expect(logger.lines[0]!.fields!.error).toBe(cause);
   });
 
   it('drops details that JSON cannot carry instead of failing', () => {

@@ -82,7 +82,7 @@ describe('cancellation', () => {
 describe('internal errors', () => {
   it('reach the agent as INTERNAL with a reference, and the log with the cause', async () => {
     const lines: string[] = [];
-    const logger: Logger = { error: (m, f) => void lines.push(`${m} ${String((f?.['error'] as Error | undefined)?.message)}`), warn() {}, info() {}, debug() {} };
+    const logger: Logger = { error: (m, f) => void lines.push(`${m} ${String((f?.error as Error | undefined)?.message)}`), warn() {}, info() {}, debug() {} };
     // A bug below transport: something throws a plain TypeError, not a package error.
     const h = await openHarness({
       logger,

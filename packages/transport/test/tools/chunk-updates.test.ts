@@ -79,7 +79,7 @@ describe('update_document on a chunked document', () => {
     expect(uuids).toEqual([id, ...before.map((chunk) => chunk.uuid)].sort());
     // Chunk contents and the other document are untouched.
     expect((await chunksOf(id)).map((chunk) => chunk.content)).toEqual(before.map((chunk) => chunk.content));
-    expect((await chunksOf(other)).every((chunk) => chunk.metadata['status'] === 'draft' && chunk.collection === 'notes')).toBe(true);
+    expect((await chunksOf(other)).every((chunk) => chunk.metadata.status === 'draft' && chunk.collection === 'notes')).toBe(true);
   });
 
   it("fails a chunk's own uuid with INVALID_INPUT naming its document, and changes nothing", async () => {

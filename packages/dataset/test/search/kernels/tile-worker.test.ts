@@ -21,9 +21,9 @@ function job() {
   const rnd = random(5);
   const [matrix, queries, list, out, control, flags] = [1_024, 65_536, 100_000, 110_000, 180_000, 181_000];
   const m = new Int8Array(memory.buffer, matrix, ROWS * STRIDE);
-  m.forEach((_, i) => (m[i] = Math.round(rnd() * 254)));
+  m.forEach((_, i) => { m[i] = Math.round(rnd() * 254); });
   const q = new Int16Array(memory.buffer, queries, QUERIES * STRIDE);
-  q.forEach((_, i) => (q[i] = Math.round(rnd() * 65_534)));
+  q.forEach((_, i) => { q[i] = Math.round(rnd() * 65_534); });
   i32.set(Array.from({ length: ROWS }, (_, i) => ROWS - 1 - i), list / 4);
   const slotBytes = QUERIES * TILE_ROWS * 4;
   // Words: next, done, tiles, queries, query count, matrix, stride, list, count, rows per tile, out, out stride, flags.
