@@ -142,7 +142,9 @@ export async function appendRows(connection: DuckDBConnection, rows: readonly St
       columns[14]![i] = timestamp(row.updated_ms);
     });
     const chunk = DuckDBDataChunk.create(types, slice.length);
-    BASE_TYPES.forEach((_, column) => chunk.setColumnValues(column, columns[column]!));
+    BASE_TYPES.forEach((_, column) => {
+      chunk.setColumnValues(column, columns[column]!);
+    });
     if (dimensions !== null) writeVectors(chunk, BASE_TYPES.length, slice, dimensions);
     return chunk;
   });
