@@ -1,6 +1,7 @@
 // The BM25 inverted index: postings and document lengths in DuckDB tables, kept current inside every write.
 import { type DuckDBConnection, DuckDBDataChunk, INTEGER, VARCHAR, listValue } from '@duckdb/node-api';
-import { appendChunks } from '../store/append-chunks.js';
+import { CHUNK_ROWS, appendChunkStream, appendChunks } from '../store/append-chunks.js';
+import { setIntegerColumn, setVarcharColumn } from '../store/chunk-columns.js';
 import type { StoredRow } from '../store/record-codec.js';
 import type { WriteHooks } from '../store/dataset-transaction.js';
 import { SqlParams } from '../sql/params.js';
@@ -24,18 +25,39 @@ export function termFrequencies(tokens: readonly string[]): Map<string, number> 
   return counts;
 }
 
-/** Appends equal-length columns of plain values (strings and integers) to `table`. */
-function appendColumns(
-  connection: DuckDBConnection,
-  table: string,
-  types: Parameters<typeof DuckDBDataChunk.create>[0],
-  columns: readonly (readonly (string | number)[])[],
-): Promise<void> {
-  return appendChunks(connection, table, columns[0]?.length ?? 0, (start, end) => {
-    const chunk = DuckDBDataChunk.create(types, end - start);
-    chunk.setColumns(columns.map((column) => column.slice(start, end)));
-    return chunk;
-  });
+/**
+ * The postings of `rows` as data chunks of (term, uuid, tf), tokenizing each record as the chunks are taken
+ * (so a large write never holds all its postings at once), and each record's length in terms into `lengths`.
+ * A record's postings are adjacent, so its uuid crosses into DuckDB once per chunk, not once per posting.
+ */
+function* postingChunks(rows: readonly StoredRow[], lengths: number[]): Generator<DuckDBDataChunk> {
+  const terms: string[] = [];
+  const owners: string[] = [];
+  const tfs: number[] = [];
+  const chunk = (): DuckDBDataChunk => {
+    const count = terms.length;
+    const out = DuckDBDataChunk.create([VARCHAR, VARCHAR, INTEGER], count);
+    setVarcharColumn(out, 0, count, (i) => terms[i]!);
+    setVarcharColumn(out, 1, count, (i) => owners[i]!);
+    setIntegerColumn(out, 2, count, (i) => tfs[i]!);
+    // The values are in DuckDB's vectors now: the arrays are reused for the next chunk.
+    terms.length = 0;
+    owners.length = 0;
+    tfs.length = 0;
+    return out;
+  };
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index]!;
+    const tokens = tokenize(indexedText(row));
+    lengths[index] = tokens.length;
+    for (const [term, tf] of termFrequencies(tokens)) {
+      terms.push(term);
+      owners.push(row.uuid);
+      tfs.push(tf);
+      if (terms.length === CHUNK_ROWS) yield chunk();
+    }
+  }
+  if (terms.length > 0) yield chunk();
 }
 
 /**
@@ -43,30 +65,26 @@ function appendColumns(
  * delete removes them, in the writing transaction, so the index commits and rolls back with the records.
  */
 export class TextIndex implements WriteHooks {
-  /** Tables of the index, created with the dataset schema. */
+  /**
+   * Tables of the index, created with the dataset schema. Each record has one length row because lengths are
+   * written and deleted with their records, whose uuids cf_documents keeps unique: a key on the lengths
+   * table (files before this change have one) would only repeat that check, at the cost of an index insert
+   * per record. Both forms are schema version 1.
+   */
   static readonly DDL: readonly string[] = [
     `CREATE TABLE IF NOT EXISTS ${POSTINGS_TABLE} (term VARCHAR NOT NULL, uuid VARCHAR NOT NULL, tf INTEGER NOT NULL)`,
-    `CREATE TABLE IF NOT EXISTS ${LENGTHS_TABLE} (uuid VARCHAR PRIMARY KEY, length INTEGER NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${LENGTHS_TABLE} (uuid VARCHAR NOT NULL, length INTEGER NOT NULL)`,
   ];
 
   async afterInsert(connection: DuckDBConnection, rows: readonly StoredRow[]): Promise<void> {
-    const terms: string[] = [];
-    const uuids: string[] = [];
-    const tfs: number[] = [];
-    const docIds: string[] = [];
-    const lengths: number[] = [];
-    for (const row of rows) {
-      const tokens = tokenize(indexedText(row));
-      docIds.push(row.uuid);
-      lengths.push(tokens.length);
-      for (const [term, tf] of termFrequencies(tokens)) {
-        terms.push(term);
-        uuids.push(row.uuid);
-        tfs.push(tf);
-      }
-    }
-    await appendColumns(connection, POSTINGS_TABLE, [VARCHAR, VARCHAR, INTEGER], [terms, uuids, tfs]);
-    await appendColumns(connection, LENGTHS_TABLE, [VARCHAR, INTEGER], [docIds, lengths]);
+    const lengths: number[] = new Array<number>(rows.length);
+    await appendChunkStream(connection, POSTINGS_TABLE, postingChunks(rows, lengths));
+    await appendChunks(connection, LENGTHS_TABLE, rows.length, (start, end) => {
+      const chunk = DuckDBDataChunk.create([VARCHAR, INTEGER], end - start);
+      setVarcharColumn(chunk, 0, end - start, (i) => rows[start + i]!.uuid);
+      setIntegerColumn(chunk, 1, end - start, (i) => lengths[start + i]!);
+      return chunk;
+    });
   }
 
   async beforeDelete(connection: DuckDBConnection, uuids: readonly string[]): Promise<void> {

@@ -6,23 +6,35 @@ export const CHUNK_ROWS = 2048;
 
 /**
  * Appends `rowCount` rows to `table` inside whatever transaction `connection` has open. `makeChunk(start, end)`
- * builds the data chunk of rows [start, end). The appender is always closed; when the flush fails (a duplicate
- * key, say), its error is the one thrown, not the close's echo of it.
+ * builds the data chunk of rows [start, end). See `appendChunkStream`.
  */
-export async function appendChunks(
+export function appendChunks(
   connection: DuckDBConnection,
   table: string,
   rowCount: number,
   makeChunk: (start: number, end: number) => DuckDBDataChunk,
 ): Promise<void> {
-  if (rowCount === 0) return;
+  function* chunks(): Generator<DuckDBDataChunk> {
+    for (let start = 0; start < rowCount; start += CHUNK_ROWS) yield makeChunk(start, Math.min(rowCount, start + CHUNK_ROWS));
+  }
+  return appendChunkStream(connection, table, chunks());
+}
+
+/**
+ * Appends every chunk `chunks` yields to `table` inside whatever transaction `connection` has open; a chunk
+ * is built only once the previous one is appended, so the rows need not all exist at once. No chunks, no
+ * appender. The appender is always closed; when the flush fails (a duplicate key, say), its error is the one
+ * thrown, not the close's echo of it.
+ */
+export async function appendChunkStream(connection: DuckDBConnection, table: string, chunks: Iterable<DuckDBDataChunk>): Promise<void> {
+  const iterator = chunks[Symbol.iterator]();
+  let next = iterator.next();
+  if (next.done === true) return;
   const appender = await connection.createAppender(table);
   let failed = false;
   let closeError: { error: unknown } | undefined;
   try {
-    for (let start = 0; start < rowCount; start += CHUNK_ROWS) {
-      appender.appendDataChunk(makeChunk(start, Math.min(rowCount, start + CHUNK_ROWS)));
-    }
+    for (; next.done !== true; next = iterator.next()) appender.appendDataChunk(next.value);
     appender.flushSync();
   } catch (error) {
     failed = true;

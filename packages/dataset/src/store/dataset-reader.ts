@@ -1,5 +1,5 @@
 // Read operations on one connection: shared by FrameDataset (auto-commit reads) and transactions.
-import { type DuckDBConnection, listValue } from '@duckdb/node-api';
+import { type DuckDBConnection, type DuckDBDataChunk, listValue } from '@duckdb/node-api';
 import { DatasetError } from '../errors.js';
 import { compileFilter } from '../filter/compile.js';
 import type { FrameRecord } from '../record.js';
@@ -10,7 +10,8 @@ import type { Bm25Options, SearchHit, SearchRequest } from '../search/search-typ
 import { readTermStatistics, type TermStatistics } from '../search/term-statistics.js';
 import { SqlParams } from '../sql/params.js';
 import { normalizeUuid, type StoredRow, toFrameRecord } from './record-codec.js';
-import { decodeRow, readRowsByIds, selectColumns } from './row-io.js';
+import { decodeChunk, readRowsByIds, readStoredRows, selectColumns } from './row-io.js';
+import { scanBounds } from './scan-bounds.js';
 
 /** Fields a query may be ordered by. */
 export const ORDERABLE_FIELDS = [
@@ -47,6 +48,11 @@ export interface ScanOptions {
   readonly includeEmbedding?: boolean;
   /** Records per yielded batch (default 1,000). */
   readonly batchSize?: number;
+  /**
+   * About how many bytes of records one sorted query may hold (default 64 MiB). A larger selection is read
+   * in uuid ranges of about this size, one query each, so memory does not grow with the dataset.
+   */
+  readonly sortBytes?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -81,6 +87,8 @@ export interface EmbeddingState {
 }
 
 const MAX_LIMIT = 1_000_000;
+/** About how many bytes of selected rows one query of `scan` sorts: DuckDB holds them all until the sort ends. */
+const SCAN_SORT_BYTES = 64 * 1024 * 1024;
 
 function checkCount(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -115,9 +123,8 @@ export class DatasetReader {
     return compileFilter(filter ?? null, { alias, params, hasEmbedding: this.hasEmbedding });
   }
 
-  protected async readRows(sql: string, params: SqlParams): Promise<StoredRow[]> {
-    const reader = await this.connection.runAndReadAll(sql, params.values, params.types);
-    return reader.getRowObjectsJS().map((row) => decodeRow(row));
+  protected readRows(sql: string, params: SqlParams): Promise<StoredRow[]> {
+    return readStoredRows(this.connection, sql, params);
   }
 
   /** Stored rows for the given ids, in no particular order. */
@@ -200,32 +207,73 @@ export class DatasetReader {
   }
 
   /**
-   * Streams every record matching a filter, in uuid order, in batches of `batchSize`. Memory stays flat
-   * whatever the dataset's size: rows come from DuckDB chunk by chunk.
+   * Streams every record matching a filter, in uuid order, in batches of `batchSize`, as of one snapshot.
+   * Rows come from DuckDB chunk by chunk, and a large selection is sorted in uuid ranges of about
+   * `sortBytes` each (one query per range), so memory stays bounded whatever the dataset's size.
    */
   async *scan(options: ScanOptions = {}): AsyncGenerator<FrameRecord[]> {
     this.checkOpen();
-    const params = new SqlParams();
-    const where = this.where(options.filter, params);
     const batchSize = Math.max(1, checkCount('batchSize', options.batchSize, 1000));
-    const result = await this.connection.stream(
-      `SELECT ${selectColumns('', (options.includeEmbedding ?? false) && this.hasEmbedding)} FROM ${DOCUMENTS_TABLE}
-       WHERE ${where} ORDER BY uuid`,
-      params.values,
-      params.types,
-    );
-    let batch: FrameRecord[] = [];
-    for await (const rows of result.yieldRowObjectJs()) {
-      options.signal?.throwIfAborted();
-      for (const row of rows) {
-        batch.push(toFrameRecord(decodeRow(row)));
-        if (batch.length >= batchSize) {
-          yield batch;
-          batch = [];
+    const sortBytes = options.sortBytes ?? SCAN_SORT_BYTES;
+    if (!Number.isSafeInteger(sortBytes) || sortBytes < 1) {
+      throw new DatasetError('INVALID_ARGUMENT', `sortBytes must be a whole number of bytes above 0, got ${sortBytes}`);
+    }
+    const withEmbedding = (options.includeEmbedding ?? false) && this.hasEmbedding;
+    // Several queries must see one state of the dataset: outside a transaction, the scan opens its own.
+    const own = !this.inTransaction;
+    if (own) await this.connection.run('BEGIN TRANSACTION');
+    let failed = false;
+    let pending: Promise<DuckDBDataChunk | null> | null = null;
+    try {
+      const bounds = await scanBounds(this.connection, (params) => this.where(options.filter, params), withEmbedding, sortBytes);
+      let batch: FrameRecord[] = [];
+      for (let range = 0; range <= bounds.length; range++) {
+        const params = new SqlParams();
+        const conditions = [this.where(options.filter, params)];
+        if (range > 0) conditions.push(`uuid >= ${params.add(bounds[range - 1]!)}`);
+        if (range < bounds.length) conditions.push(`uuid < ${params.add(bounds[range]!)}`);
+        const result = await this.connection.stream(
+          `SELECT ${selectColumns('', withEmbedding)} FROM ${DOCUMENTS_TABLE} WHERE ${conditions.map((c) => `(${c})`).join(' AND ')} ORDER BY uuid`,
+          params.values,
+          params.types,
+        );
+        // The next chunk is asked for before this one is converted, so DuckDB reads while JS converts.
+        pending = result.fetchChunk();
+        pending.catch(() => undefined);
+        for (;;) {
+          const chunk = await pending;
+          pending = null;
+          if (chunk === null || chunk.rowCount === 0) break;
+          pending = result.fetchChunk();
+          pending.catch(() => undefined); // its error, if any, is thrown by the await above
+          options.signal?.throwIfAborted();
+          for (const row of decodeChunk(chunk)) {
+            batch.push(toFrameRecord(row));
+            if (batch.length >= batchSize) {
+              yield batch;
+              batch = [];
+            }
+          }
         }
       }
+      if (batch.length > 0) yield batch;
+    } catch (error) {
+      failed = true;
+      throw error;
+    } finally {
+      // A fetch still running (the caller stopped early) must end before the connection is used again.
+      await pending?.catch(() => undefined);
+      if (own) {
+        // A read-only transaction has nothing to keep; after a failure its own error is the one to report.
+        if (failed) await this.connection.run('ROLLBACK').catch(() => undefined);
+        else await this.connection.run('COMMIT');
+      }
     }
-    if (batch.length > 0) yield batch;
+  }
+
+  /** Whether this reader runs inside a transaction that someone else ends; transactions override it. */
+  protected get inTransaction(): boolean {
+    return false;
   }
 
   /**
@@ -264,10 +312,10 @@ export class DatasetReader {
        FROM ${DOCUMENTS_TABLE} GROUP BY collection ORDER BY collection NULLS FIRST`,
     );
     return reader.getRowObjectsJS().map((row) => ({
-      collection: row['collection'] as string | null,
-      documents: Number(row['documents']),
-      chunks: Number(row['chunks']),
-      records: Number(row['records']),
+      collection: row.collection as string | null,
+      documents: Number(row.documents),
+      chunks: Number(row.chunks),
+      records: Number(row.records),
     }));
   }
 
@@ -286,13 +334,13 @@ export class DatasetReader {
     );
     const row = reader.getRowObjectsJS()[0] ?? {};
     return {
-      records: Number(row['records']),
-      documents: Number(row['documents']),
-      chunks: Number(row['chunks']),
-      with_embeddings: Number(row['with_embeddings']),
-      collections: Number(row['collections']),
+      records: Number(row.records),
+      documents: Number(row.documents),
+      chunks: Number(row.chunks),
+      with_embeddings: Number(row.with_embeddings),
+      collections: Number(row.collections),
       embedding: this.embedding.info,
-      schema_version: Number(row['schema_version']),
+      schema_version: Number(row.schema_version),
     };
   }
 }

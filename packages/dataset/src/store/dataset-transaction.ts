@@ -7,6 +7,7 @@ import { SqlParams } from '../sql/params.js';
 import { DatasetReader, type EmbeddingInfo, type EmbeddingState } from './dataset-reader.js';
 import { normalizeUuid, patchStoredRow, type StoredRow, toStoredRow } from './record-codec.js';
 import { appendRows } from './row-io.js';
+import { UuidSet } from './uuid-set.js';
 
 /** Options for writes that may carry vectors. */
 export interface WriteOptions {
@@ -54,7 +55,20 @@ export class DatasetTransaction extends DatasetReader {
   /** The embedding settings as this transaction sees them; published to the dataset on commit. */
   readonly #local: EmbeddingState;
   #open = true;
-  #wrote = false;
+  /**
+   * When the dataset held no records as this transaction first looked, the ids it has added since: existence
+   * is then answered here, without a query that scans every uuid (the transaction's own rows included).
+   * Null while unknown or when the dataset had records.
+   */
+  #added: UuidSet | null = null;
+  #probe: Promise<void> | null = null;
+  /** Writes begun so far; answers that a write may have overtaken are not kept. */
+  #writes = 0;
+  /**
+   * Ids an `existing` query found missing and no write of this transaction has added since: `add` need not
+   * look them up again (a caller that checked first, as imports do, would otherwise pay for two scans).
+   */
+  readonly #absent = new Set<string>();
 
   constructor(connection: DuckDBConnection, shared: EmbeddingState, hooks: WriteHooks) {
     const local: EmbeddingState = { info: shared.info };
@@ -70,7 +84,7 @@ export class DatasetTransaction extends DatasetReader {
 
   /** Whether this transaction changed any record. */
   get wrote(): boolean {
-    return this.#wrote;
+    return this.#writes > 0;
   }
 
   /** Ends the transaction's life: later calls fail instead of writing outside it. */
@@ -78,10 +92,26 @@ export class DatasetTransaction extends DatasetReader {
     this.#open = false;
   }
 
+  protected override get inTransaction(): boolean {
+    return true;
+  }
+
   protected override checkOpen(): void {
     if (!this.#open) {
       throw new DatasetError('INVALID_ARGUMENT', 'This transaction has ended; start a new dataset.transaction() to read or write.');
     }
+  }
+
+  /** Which of the ids exist, as this transaction sees them. */
+  override async existing(ids: readonly string[]): Promise<Set<string>> {
+    this.checkOpen();
+    await this.#probeOnce();
+    const added = this.#added;
+    if (added !== null) return new Set(ids.filter((id) => added.has(id)));
+    const writes = this.#writes;
+    const found = await super.existing(ids);
+    if (this.#writes === writes) for (const id of ids) if (!found.has(id)) this.#absent.add(id);
+    return found;
   }
 
   /** Adds records; any uuid that exists already (or repeats in the batch) fails the whole call with DUPLICATE_ID. */
@@ -99,7 +129,9 @@ export class DatasetTransaction extends DatasetReader {
       }
       seen.set(row.uuid, index);
     });
-    const existing = await this.existing([...seen.keys()]);
+    await this.#probeOnce();
+    const unknown = this.#added === null ? [...seen.keys()].filter((id) => !this.#absent.has(id)) : [...seen.keys()];
+    const existing = unknown.length === 0 ? new Set<string>() : await this.existing(unknown);
     if (existing.size > 0) {
       const index = rows.findIndex((row) => existing.has(row.uuid));
       const uuid = rows[index]!.uuid;
@@ -184,9 +216,21 @@ export class DatasetTransaction extends DatasetReader {
     };
   }
 
+  /** Once, before any write, finds out whether the dataset holds any record (see `#added`). */
+  #probeOnce(): Promise<void> {
+    this.#probe ??= (async () => {
+      // After a write the table would count this transaction's own rows: existence stays with the table.
+      if (this.#writes > 0) return;
+      const reader = await this.connection.runAndReadAll(`SELECT 1 FROM ${DOCUMENTS_TABLE} LIMIT 1`);
+      if (reader.currentRowCount === 0 && this.#writes === 0) this.#added = new UuidSet();
+    })();
+    return this.#probe;
+  }
+
   async #remove(uuids: readonly string[]): Promise<void> {
     if (uuids.length === 0) return;
-    this.#wrote = true;
+    this.#writes++;
+    if (this.#added !== null) for (const uuid of uuids) this.#added.delete(uuid);
     await this.#hooks.beforeDelete(this.connection, uuids);
     const params = new SqlParams();
     const list = params.add(listValue([...uuids]));
@@ -195,10 +239,14 @@ export class DatasetTransaction extends DatasetReader {
 
   async #write(rows: readonly StoredRow[], options: WriteOptions): Promise<void> {
     if (rows.length === 0) return;
-    this.#wrote = true;
+    this.#writes++;
     await this.#prepareEmbeddingColumn(rows, options);
     await appendRows(this.connection, rows, this.#local.info?.dimensions ?? null);
     await this.#hooks.afterInsert(this.connection, rows);
+    for (const row of rows) {
+      this.#added?.add(row.uuid);
+      this.#absent.delete(row.uuid);
+    }
   }
 
   /**

@@ -1,23 +1,21 @@
-// Moves StoredRows in and out of cf_documents: bulk appends through data chunks, decoding of selected rows.
+// Moves StoredRows in and out of cf_documents: bulk appends and reads, a data chunk (2,048 rows) at a time.
 import bindings from '@duckdb/node-bindings';
-import {
-  ARRAY,
-  type DuckDBConnection,
-  DuckDBDataChunk,
-  type DuckDBType,
-  type DuckDBValue,
-  FLOAT,
-  INTEGER,
-  LIST,
-  TIMESTAMP,
-  VARCHAR,
-  listValue,
-  timestampValue,
-} from '@duckdb/node-api';
+import { ARRAY, type DuckDBConnection, DuckDBDataChunk, type DuckDBType, FLOAT, INTEGER, LIST, TIMESTAMP, VARCHAR, listValue } from '@duckdb/node-api';
 import type { JsonObject } from '../record.js';
 import { DOCUMENTS_TABLE } from '../schema.js';
 import { SqlParams } from '../sql/params.js';
 import { appendChunks } from './append-chunks.js';
+import {
+  readFloatArrayColumn,
+  readIntegerColumn,
+  readSafeBigIntColumn,
+  readVarcharColumn,
+  readVarcharListColumn,
+  setIntegerColumn,
+  setTimestampColumn,
+  setVarcharColumn,
+  setVarcharListColumn,
+} from './chunk-columns.js';
 import type { StoredRow } from './record-codec.js';
 
 const BASE_TYPES: readonly DuckDBType[] = [
@@ -38,7 +36,7 @@ const BASE_TYPES: readonly DuckDBType[] = [
   TIMESTAMP, // updated_at
 ];
 
-/** The select list that `decodeRow` reads, columns qualified by `alias`. */
+/** The select list that `decodeChunk` reads, columns qualified by `alias`. */
 export function selectColumns(alias: string, withEmbedding: boolean): string {
   const a = alias === '' ? '' : `${alias}.`;
   const columns = [
@@ -50,44 +48,71 @@ export function selectColumns(alias: string, withEmbedding: boolean): string {
   return columns.join(', ');
 }
 
+/** Runs a query selecting `selectColumns` and decodes every row it returns. */
+export async function readStoredRows(connection: DuckDBConnection, sql: string, params: SqlParams): Promise<StoredRow[]> {
+  const result = await connection.run(sql, params.values, params.types);
+  const rows: StoredRow[] = [];
+  for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    for (const row of decodeChunk(chunk)) rows.push(row);
+  }
+  return rows;
+}
+
 /** The stored rows with the given ids, in no particular order (unknown ids are left out). */
 export async function readRowsByIds(connection: DuckDBConnection, ids: readonly string[], withEmbedding: boolean): Promise<StoredRow[]> {
   if (ids.length === 0) return [];
   const params = new SqlParams();
   const list = params.add(listValue([...ids]));
-  const reader = await connection.runAndReadAll(
-    `SELECT ${selectColumns('', withEmbedding)} FROM ${DOCUMENTS_TABLE} WHERE uuid IN (SELECT unnest(${list}))`,
-    params.values,
-    params.types,
-  );
-  return reader.getRowObjectsJS().map((row) => decodeRow(row));
+  return readStoredRows(connection, `SELECT ${selectColumns('', withEmbedding)} FROM ${DOCUMENTS_TABLE} WHERE uuid IN (SELECT unnest(${list}))`, params);
 }
 
-/** Turns one row of `selectColumns` (as `getRowObjectsJS` returns it) into a StoredRow. */
-export function decodeRow(row: Record<string, unknown>): StoredRow {
-  const embedding = row['embedding'] as number[] | null;
-  return {
-    uuid: row['uuid'] as string,
-    collection: row['collection'] as string | null,
-    title: row['title'] as string | null,
-    content: row['content'] as string,
-    context: row['context'] as string | null,
-    tags: row['tags'] as string[],
-    metadata: JSON.parse(row['metadata'] as string) as JsonObject,
-    record_type: row['record_type'] as string,
-    parent_id: row['parent_id'] as string | null,
-    chunk_index: row['chunk_index'] as number | null,
-    source_type: row['source_type'] as string | null,
-    source_uri: row['source_uri'] as string | null,
-    content_hash: row['content_hash'] as string | null,
-    embedding: embedding === null ? null : Float32Array.from(embedding),
-    created_ms: Number(row['created_ms']),
-    updated_ms: Number(row['updated_ms']),
-  };
-}
-
-function timestamp(ms: number): DuckDBValue {
-  return timestampValue(BigInt(ms) * 1000n);
+/**
+ * Turns a data chunk of `selectColumns` rows into StoredRows, reading each column in bulk (see
+ * chunk-columns.ts). The embedding column is a FLOAT[n] when selected, else a NULL list.
+ */
+export function decodeChunk(chunk: DuckDBDataChunk): StoredRow[] {
+  const count = chunk.rowCount;
+  const embeddingType = bindings.vector_get_column_type(bindings.data_chunk_get_vector(chunk.chunk, 15));
+  const dimensions = bindings.get_type_id(embeddingType) === bindings.Type.ARRAY ? bindings.array_type_array_size(embeddingType) : null;
+  const text = (column: number) => readVarcharColumn(chunk, column, count);
+  const uuid = text(0);
+  const collection = text(1);
+  const title = text(2);
+  const content = text(3);
+  const context = text(4);
+  const tags = readVarcharListColumn(chunk, 5, count);
+  const metadata = text(6);
+  const recordType = text(7);
+  const parentId = text(8);
+  const chunkIndex = readIntegerColumn(chunk, 9, count);
+  const sourceType = text(10);
+  const sourceUri = text(11);
+  const hash = text(12);
+  const created = readSafeBigIntColumn(chunk, 13, count);
+  const updated = readSafeBigIntColumn(chunk, 14, count);
+  const embedding = dimensions === null ? null : readFloatArrayColumn(chunk, 15, count, dimensions);
+  const rows = new Array<StoredRow>(count);
+  for (let i = 0; i < count; i++) {
+    rows[i] = {
+      uuid: uuid[i]!,
+      collection: collection[i]!,
+      title: title[i]!,
+      content: content[i]!,
+      context: context[i]!,
+      tags: tags[i]!,
+      metadata: JSON.parse(metadata[i]!) as JsonObject,
+      record_type: recordType[i]!,
+      parent_id: parentId[i]!,
+      chunk_index: chunkIndex[i]!,
+      source_type: sourceType[i]!,
+      source_uri: sourceUri[i]!,
+      content_hash: hash[i]!,
+      embedding: embedding === null ? null : embedding[i]!,
+      created_ms: created[i]!,
+      updated_ms: updated[i]!,
+    };
+  }
+  return rows;
 }
 
 /**
@@ -115,37 +140,34 @@ function writeVectors(chunk: DuckDBDataChunk, column: number, rows: readonly Sto
 }
 
 /**
- * Appends rows to cf_documents in data chunks of 2,048 rows: one native call per chunk, not per row.
- * Runs inside whatever transaction `connection` has open. `dimensions` is the embedding column's size,
- * or null while the table has no embedding column.
+ * Appends rows to cf_documents in data chunks of 2,048 rows: one native call per chunk and column (plus
+ * one per long string), not per cell. Runs inside whatever transaction `connection` has open. `dimensions`
+ * is the embedding column's size, or null while the table has no embedding column.
  */
 export async function appendRows(connection: DuckDBConnection, rows: readonly StoredRow[], dimensions: number | null): Promise<void> {
   const types = dimensions === null ? BASE_TYPES : [...BASE_TYPES, ARRAY(FLOAT, dimensions)];
   await appendChunks(connection, DOCUMENTS_TABLE, rows.length, (start, end) => {
-    const slice = rows.slice(start, end);
-    const columns: DuckDBValue[][] = BASE_TYPES.map(() => new Array<DuckDBValue>(slice.length));
-    slice.forEach((row, i) => {
-      columns[0]![i] = row.uuid;
-      columns[1]![i] = row.collection;
-      columns[2]![i] = row.title;
-      columns[3]![i] = row.content;
-      columns[4]![i] = row.context;
-      columns[5]![i] = listValue(row.tags);
-      columns[6]![i] = JSON.stringify(row.metadata);
-      columns[7]![i] = row.record_type;
-      columns[8]![i] = row.parent_id;
-      columns[9]![i] = row.chunk_index;
-      columns[10]![i] = row.source_type;
-      columns[11]![i] = row.source_uri;
-      columns[12]![i] = row.content_hash;
-      columns[13]![i] = timestamp(row.created_ms);
-      columns[14]![i] = timestamp(row.updated_ms);
-    });
-    const chunk = DuckDBDataChunk.create(types, slice.length);
-    BASE_TYPES.forEach((_, column) => {
-      chunk.setColumnValues(column, columns[column]!);
-    });
-    if (dimensions !== null) writeVectors(chunk, BASE_TYPES.length, slice, dimensions);
+    const count = end - start;
+    const chunk = DuckDBDataChunk.create(types, count);
+    const text = (column: number, field: (row: StoredRow) => string | null) => setVarcharColumn(chunk, column, count, (i) => field(rows[start + i]!));
+    // Serialized once here: a long value is read twice while the column is written.
+    const metadata = rows.slice(start, end).map((row) => JSON.stringify(row.metadata));
+    text(0, (row) => row.uuid);
+    text(1, (row) => row.collection);
+    text(2, (row) => row.title);
+    text(3, (row) => row.content);
+    text(4, (row) => row.context);
+    setVarcharListColumn(chunk, 5, count, (i) => rows[start + i]!.tags);
+    setVarcharColumn(chunk, 6, count, (i) => metadata[i]!);
+    text(7, (row) => row.record_type);
+    text(8, (row) => row.parent_id);
+    setIntegerColumn(chunk, 9, count, (i) => rows[start + i]!.chunk_index);
+    text(10, (row) => row.source_type);
+    text(11, (row) => row.source_uri);
+    text(12, (row) => row.content_hash);
+    setTimestampColumn(chunk, 13, count, (i) => rows[start + i]!.created_ms);
+    setTimestampColumn(chunk, 14, count, (i) => rows[start + i]!.updated_ms);
+    if (dimensions !== null) writeVectors(chunk, BASE_TYPES.length, rows.slice(start, end), dimensions);
     return chunk;
   });
 }

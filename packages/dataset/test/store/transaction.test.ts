@@ -173,3 +173,104 @@ describe('dataset.transaction', () => {
     expect(await countIndex()).toEqual([8, 4]);
   });
 });
+
+describe('existence inside a transaction', () => {
+  const A = ID(101);
+  const B = ID(102);
+  const C = ID(103);
+  const D = ID(104);
+  const E = ID(105);
+
+  async function failure(promise: Promise<unknown>): Promise<unknown> {
+    const error = await promise.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    return error instanceof DatasetError ? { code: error.code, message: error.message, data: error.data } : error;
+  }
+
+  /** The same adds, deletes, upserts and updates, with every existence answer and error they give. */
+  async function script(target: FrameDataset): Promise<unknown[]> {
+    const answers: unknown[] = [];
+    const ask = async (tx: Parameters<Parameters<FrameDataset['transaction']>[0]>[0], ids: string[]) => answers.push([...(await tx.existing(ids))].sort());
+    await target.transaction(async (tx) => {
+      await ask(tx, [A, B]);
+      await tx.add([{ uuid: A, content: 'a' }, { uuid: B, content: 'b' }]);
+      await ask(tx, [A, B, C, A.toUpperCase(), 'not-a-uuid']);
+      answers.push(await failure(tx.add([{ uuid: C, content: 'c' }, { uuid: A, content: 'a again' }])));
+      await ask(tx, [C]);
+      await tx.delete([A]);
+      await ask(tx, [A, B]);
+      answers.push(await tx.add([{ uuid: A, content: 'a, added again after its delete' }]));
+      answers.push(await tx.upsert([{ uuid: C, content: 'c' }, { uuid: B, content: 'b replaced' }]));
+      answers.push(await tx.update([{ uuid: C, patch: { title: 't' } }]));
+      await ask(tx, [A, B, C]);
+      await tx.add([{ uuid: D, content: 'document' }, { uuid: E, content: 'its chunk', record_type: 'chunk', parent_id: D, chunk_index: 0 }]);
+      await tx.delete([D]);
+      await ask(tx, [D, E]);
+      answers.push(await tx.add([{ uuid: E, content: 'e, back as a document' }]));
+      answers.push(await failure(tx.add([{ uuid: E, content: 'e twice' }])));
+    });
+    answers.push((await target.get([A, B, C, D, E])).map((record) => [record.uuid, record.content, record.title]));
+    return answers;
+  }
+
+  it('answers existence and duplicate adds the same whether the dataset started empty or held other records', async () => {
+    const empty = await FrameDataset.open({ path: join(dir.path, 'empty.duckdb') });
+    try {
+      const fromEmpty = await script(empty);
+      const fromFull = await script(ds); // ds holds 5 unrelated records
+      expect(fromEmpty).toEqual(fromFull);
+      expect(fromEmpty[0]).toEqual([]);
+      expect(fromEmpty[1]).toEqual([A, B]);
+      expect(fromEmpty[2]).toMatchObject({ code: 'DUPLICATE_ID', data: { uuid: A, index: 1 } });
+      expect(fromEmpty[3]).toEqual([]); // the failed add wrote nothing
+      expect(fromEmpty[4]).toEqual([B]);
+      expect(fromEmpty[8]).toEqual([A, B, C]);
+      expect(fromEmpty[9]).toEqual([]);
+      expect(fromEmpty[11]).toMatchObject({ code: 'DUPLICATE_ID', data: { uuid: E, index: 0 } });
+      expect(await empty.count()).toBe(4);
+      expect(await ds.count()).toBe(9);
+    } finally {
+      await empty.close();
+    }
+  });
+
+  it('lets only one of two transactions add the same uuid to an empty dataset', async () => {
+    const empty = await FrameDataset.open({ path: join(dir.path, 'race.duckdb') });
+    try {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let firstWrote!: () => void;
+      const wrote = new Promise<void>((resolve) => {
+        firstWrote = resolve;
+      });
+      const first = empty
+        .transaction(async (tx) => {
+          await tx.add([{ uuid: A, content: 'first' }]);
+          firstWrote();
+          await gate;
+        })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      await wrote;
+      const second = await empty.transaction((tx) => tx.add([{ uuid: A, content: 'second' }])).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      release();
+      const outcomes = [await first, second];
+      expect(outcomes.filter((outcome) => outcome === null)).toHaveLength(1);
+      const error = outcomes.find((outcome) => outcome !== null);
+      expect(error).toBeInstanceOf(DatasetError);
+      expect(['DUPLICATE_ID', 'TX_CONFLICT']).toContain((error as DatasetError).code);
+      expect(await empty.count()).toBe(1);
+    } finally {
+      await empty.close();
+    }
+  });
+});
