@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatasetError, type EmbedOptions, type Embedder, type FrameDataset as Dataset, FrameDataset, type FrameRecord, HashEmbedder } from '@contextframe/dataset';
-import type { BatchContext } from '../src/index.js';
+import { expect } from 'vitest';
+import { type BatchContext, CoreError } from '../src/index.js';
 
 /** A deterministic uuid for test record `n`. */
 export const ID = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -99,4 +100,16 @@ export function documents(n: number, make: (i: number) => { content?: string; me
     const extra = make(i);
     return { content: extra.content ?? `Document number ${i} about topic${i % 5} with some words`, metadata: extra.metadata ?? { n: i } };
   });
+}
+
+/** The CoreError `promise` rejects with; fails the test if it resolves or rejects with anything else. */
+export async function rejection(promise: Promise<unknown>): Promise<CoreError> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CoreError);
+  return error as CoreError;
 }

@@ -222,6 +222,17 @@ export class FrameDataset {
     }
   }
 
+  /** Streams the records matching a filter as JSON text lines; see DatasetReader.scanJson. */
+  async *scanJson(options?: ScanOptions): AsyncGenerator<string[]> {
+    this.#checkOpen();
+    const connection = await this.#instance.connect();
+    try {
+      yield* new DatasetReader(connection, this.#embedding).scanJson(options);
+    } finally {
+      connection.closeSync();
+    }
+  }
+
   /** Waits for running work, then closes the file. Later calls fail with DATASET_CLOSED. */
   async close(): Promise<void> {
     if (this.#closed) return;

@@ -42,6 +42,7 @@ export { FrameDataset } from './frame-dataset.js';
 export { SCHEMA_VERSION } from './schema.js';
 export { DatasetReader, ORDERABLE_FIELDS } from './store/dataset-reader.js';
 export { DatasetTransaction } from './store/dataset-transaction.js';
+export { checkNewRecord } from './store/record-codec.js';
 export type { OpenOptions, TransactionOptions } from './frame-dataset.js';
 export type {
   CollectionInfo,
@@ -54,6 +55,7 @@ export type {
   ScanOptions,
 } from './store/dataset-reader.js';
 export type { DeleteResult, RecordUpdate, UpdateResult, UpsertResult, WriteOptions } from './store/dataset-transaction.js';
+export type { RecordProblem } from './store/record-codec.js';
 
 // search
 export { indexedText } from './search/text-index.js';

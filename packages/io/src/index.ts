@@ -20,7 +20,7 @@ export { createFieldMapper } from './mapping/field-mapper.js';
 export type { FieldMapper, FieldMapperOptions, FieldMapping, MapResult } from './mapping/field-mapper.js';
 
 // writing
-export { writeRecords } from './write/write-records.js';
+export { writeRecordJson, writeRecords } from './write/write-records.js';
 export { writerFor } from './write/writers.js';
 export type { RecordSource, WriteOptions, WriteResult, WrittenFile } from './write/write-records.js';
 export type { FormatWriteOptions, FormatWriter, RecordSink } from './format-writer.js';

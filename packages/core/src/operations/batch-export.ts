@@ -1,6 +1,5 @@
 // batch_export: streams selected records to JSON, JSONL, CSV or Parquet files under an allowed root.
-import type { FrameDataset, FrameRecord } from '@contextframe/dataset';
-import { FORMATS, writeRecords } from '@contextframe/io';
+import { FORMATS, writeRecordJson, writeRecords } from '@contextframe/io';
 import { z } from 'zod';
 import type { BatchContext } from '../engine/batch-context.js';
 import type { ProgressSummary } from '../engine/collecting-progress-sink.js';
@@ -40,25 +39,6 @@ export interface BatchExportResult {
   readonly progress: ProgressSummary;
 }
 
-// The selected records batch by batch: a filter (or everything) streams from the store; ids are read in slices.
-async function* selected(
-  dataset: FrameDataset,
-  input: { readonly filter?: string | undefined; readonly document_ids?: readonly string[] | undefined },
-  includeEmbedding: boolean,
-  signal: AbortSignal | undefined,
-): AsyncGenerator<FrameRecord[]> {
-  if (input.document_ids !== undefined) {
-    const ids = [...new Set(input.document_ids)];
-    for (let start = 0; start < ids.length; start += READ_BATCH) {
-      signal?.throwIfAborted();
-      const batch = await dataset.get(ids.slice(start, start + READ_BATCH), { includeEmbedding });
-      if (batch.length > 0) yield batch;
-    }
-    return;
-  }
-  yield* dataset.scan({ filter: input.filter ?? null, batchSize: READ_BATCH, includeEmbedding, ...(signal === undefined ? {} : { signal }) });
-}
-
 /**
  * Exports the records a filter or id list selects (neither: all of them), streaming from the store, into
  * numbered files of `chunk_size` documents. Throws PATH_OUTSIDE_ROOTS, FILE_EXISTS (without overwrite),
@@ -77,21 +57,34 @@ export async function batchExport(input: BatchExportInput, context: BatchContext
     tracker.start(total, `Exporting ${total} records to ${parsed.format}`, { hold: true });
     let done = 0;
     const signal = context.signal;
-    const source = (async function* () {
-      for await (const batch of selected(context.dataset, parsed, parsed.include_embeddings, signal)) {
+    // Batches of anything, counted for progress as they pass.
+    async function* counted<T>(batches: AsyncIterable<readonly T[]>): AsyncGenerator<readonly T[]> {
+      for await (const batch of batches) {
         yield batch;
         done += batch.length;
         tracker.advance(done, `Exported ${done} records`);
       }
-    })();
-    const written = await writeRecords(parsed.format, source, {
+    }
+    const selection = {
+      filter: parsed.filter ?? null,
+      ...(parsed.document_ids === undefined ? {} : { ids: parsed.document_ids }),
+      includeEmbedding: parsed.include_embeddings,
+      batchSize: READ_BATCH,
+      ...(signal === undefined ? {} : { signal }),
+    };
+    const options = {
       outputPath,
       chunkSize: parsed.chunk_size,
       includeEmbeddings: parsed.include_embeddings,
       overwrite: parsed.overwrite,
       createDirectories: true,
       ...(signal === undefined ? {} : { signal }),
-    });
+    };
+    // JSON and JSONL text is built inside DuckDB, which spares decoding every record into JS and encoding it again.
+    const written =
+      parsed.format === 'json' || parsed.format === 'jsonl'
+        ? await writeRecordJson(parsed.format, counted(context.dataset.scanJson(selection)), options)
+        : await writeRecords(parsed.format, counted(context.dataset.scan(selection)), options);
     tracker.finish(`Exported ${written.documents} records`);
     return {
       success: true,

@@ -1,6 +1,6 @@
 // batch_import: reads a JSON, JSONL, CSV or Parquet file under an allowed root into the dataset, all or nothing.
 import { stat } from 'node:fs/promises';
-import type { NewRecord } from '@contextframe/dataset';
+import { checkNewRecord, type NewRecord } from '@contextframe/dataset';
 import { FORMATS, detectFormat, openReader } from '@contextframe/io';
 import { z } from 'zod';
 import type { BatchContext } from '../engine/batch-context.js';
@@ -9,6 +9,8 @@ import type { ProgressSummary } from '../engine/collecting-progress-sink.js';
 import { runOperation } from '../engine/run-operation.js';
 import { checkEmbedderFits } from '../embedding/check-embedder.js';
 import { CoreError } from '../errors/core-error.js';
+import { CHUNKING_METADATA_KEY } from '../ingest/chunk-settings.js';
+import { ReplacedChunks } from '../ingest/replaced-chunks.js';
 import { parseInput } from '../input/parse-input.js';
 import { allowedRootsOf, checkAllowedPath } from '../paths/allowed-roots.js';
 import { isUuid } from '../records/uuid.js';
@@ -35,7 +37,13 @@ export const BatchImportInputSchema = z
     on_conflict: z
       .enum(['error', 'skip', 'replace'])
       .default('error')
-      .describe("A row whose uuid already exists: 'error' (a bad row), 'skip' (left out) or 'replace' (overwrites the stored record)."),
+      .describe(
+        "A row whose uuid already exists: 'error' (a bad row), 'skip' (left out) or 'replace' (overwrites the stored record). " +
+          "When 'replace' overwrites a document, its stored chunks that the file does not carry (by uuid) are removed: the file's " +
+          `chunk rows with parent_id = its uuid become its chunks; without any, a row whose metadata.${CHUNKING_METADATA_KEY} is ` +
+          '{ "size": 500, "overlap": 50 } gets new chunks cut from its new content as batch_update cuts them (embedded when ' +
+          'generate_embeddings is true), and a row without it keeps no chunks.',
+      ),
   })
   .describe('Import records from a file.');
 
@@ -56,7 +64,12 @@ export interface BatchImportResult {
   readonly documents_found: number;
   readonly documents_imported: number;
   readonly documents_failed: number;
+  /** Vectors made by the embedder: for rows without one, and for rebuilt chunks. */
   readonly embeddings_generated: number;
+  /** Chunks of replaced documents that the file did not carry, removed. */
+  readonly chunks_deleted: number;
+  /** Chunks cut from replaced documents' new content (see on_conflict). */
+  readonly chunks_rebuilt: number;
   readonly errors: ImportRowError[];
   readonly progress: ProgressSummary;
 }
@@ -64,11 +77,17 @@ export interface BatchImportResult {
 interface Row {
   readonly row: number;
   record: NewRecord;
+  /** The import embedded the record (its vector is not from the file). */
+  generated?: boolean;
 }
+
+const CANCELLED = 'The import was cancelled; nothing was imported.';
 
 /**
  * Imports a file in one transaction: rows are read, validated, embedded and written chunk by chunk, and the
  * whole import commits at the end, so a failure, too many bad rows or cancellation leaves the dataset as it was.
+ * A row the reader or the store would refuse is a bad row, reported with its row number; the others are written.
+ * After the last row, the chunks of replaced documents are settled (see ReplacedChunks), still before the commit.
  * Throws PATH_OUTSIDE_ROOTS, FILE_NOT_FOUND, PARSE_ERROR, SCHEMA_MISMATCH, TOO_MANY_ERRORS, CANCELLED.
  */
 export async function batchImport(input: BatchImportInput, context: BatchContext): Promise<BatchImportResult> {
@@ -91,6 +110,9 @@ export async function batchImport(input: BatchImportInput, context: BatchContext
     let found = 0;
     let imported = 0;
     let generated = 0;
+    let chunksDeleted = 0;
+    let chunksRebuilt = 0;
+    const replacedChunks = new ReplacedChunks(dataset);
     const fail = (error: ImportRowError): void => {
       errors.push(error);
       if (errors.length > maxErrors) {
@@ -152,6 +174,12 @@ export async function batchImport(input: BatchImportInput, context: BatchContext
                 const { embedding: _dropped, ...rest } = row.record;
                 row.record = rest;
               }
+              // The store's own checks, run here so a row it would refuse is one bad row, not a failed write.
+              const problem = checkNewRecord(row.record);
+              if (problem !== undefined) {
+                fail({ row: row.row, field: problem.field, error: `${problem.message}; fix the row or its mapping.` });
+                continue;
+              }
               keep.push(row);
             }
             const missing = keep.filter((r) => r.record.embedding === undefined || r.record.embedding === null);
@@ -163,13 +191,17 @@ export async function batchImport(input: BatchImportInput, context: BatchContext
               generated += vectors.length;
               missing.forEach((row, i) => {
                 row.record = { ...row.record, embedding: vectors[i]! };
+                row.generated = true;
               });
             }
             const adds: NewRecord[] = [];
             const replaces: NewRecord[] = [];
             for (const row of keep) {
               const id = row.record.uuid?.toLowerCase();
-              (id !== undefined && existing.has(id) ? replaces : adds).push(row.record);
+              if (id !== undefined && existing.has(id)) {
+                replaces.push(row.record);
+                replacedChunks.replaced(id, row.record, row.generated === true);
+              } else adds.push(row.record);
             }
             throwIfCancelled(signal);
             const options = parsed.generate_embeddings ? { embeddingModel: embedder.id } : {};
@@ -190,6 +222,16 @@ export async function batchImport(input: BatchImportInput, context: BatchContext
             }
           }
           if (pending.length > 0) await flush();
+          // Chunk rows may follow their document anywhere in the file: only now is it known which ones it carries.
+          const settled = await replacedChunks.apply(tx, {
+            generateEmbeddings: parsed.generate_embeddings,
+            embedder,
+            signal,
+            cancelledMessage: CANCELLED,
+          });
+          chunksDeleted = settled.chunksDeleted;
+          chunksRebuilt = settled.chunksRebuilt;
+          generated += settled.embeddingsGenerated;
         },
         signal === undefined ? {} : { signal },
       );
@@ -198,7 +240,7 @@ export async function batchImport(input: BatchImportInput, context: BatchContext
     }
     tracker.resize(found);
     tracker.tally(imported, errors.length);
-    tracker.finish(`Imported ${imported} of ${found} rows`);
+    tracker.finish(`Imported ${imported} of ${found} rows${chunksRebuilt > 0 ? `, rebuilt ${chunksRebuilt} chunks` : ''}`);
     return {
       success: errors.length === 0,
       source_path: parsed.source_path,
@@ -207,6 +249,8 @@ export async function batchImport(input: BatchImportInput, context: BatchContext
       documents_imported: imported,
       documents_failed: errors.length,
       embeddings_generated: generated,
+      chunks_deleted: chunksDeleted,
+      chunks_rebuilt: chunksRebuilt,
       errors,
     };
   });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { batchAdd, batchDelete, CollectingProgressSink, CoreError } from '../../src/index.js';
-import { ID, openTestDataset, snapshot, type TestDataset } from '../fixtures.js';
+import { batchAdd, batchDelete, CollectingProgressSink } from '../../src/index.js';
+import { ID, openTestDataset, snapshot, type TestDataset, rejection } from '../fixtures.js';
 
 let t: TestDataset;
 
@@ -21,17 +21,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await t.close();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<CoreError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CoreError);
-  return error as CoreError;
-}
 
 describe('batch_delete', () => {
   it('is a dry run by default: reports what matches and deletes nothing', async () => {

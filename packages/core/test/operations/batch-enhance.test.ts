@@ -3,16 +3,14 @@ import {
   batchAdd,
   batchEnhance,
   CollectingProgressSink,
-  CoreError,
   type EnhanceOptions,
   type EnhanceOutcome,
   type EnhanceRequest,
   type Enhancer,
   ExtractiveEnhancer,
-  OpenAIChatEnhancer,
-} from '../../src/index.js';
+  OpenAIChatEnhancer } from '../../src/index.js';
 import { completion, fakeAnswer, startFakeChatServer } from '../enhance/fake-chat-server.js';
-import { ID, openTestDataset, snapshot, type TestDataset } from '../fixtures.js';
+import { ID, openTestDataset, snapshot, type TestDataset, rejection } from '../fixtures.js';
 
 let t: TestDataset;
 
@@ -48,17 +46,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await t.close();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<CoreError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CoreError);
-  return error as CoreError;
-}
 
 function chatEnhancer(baseUrl: string): OpenAIChatEnhancer {
   return new OpenAIChatEnhancer({ baseUrl, model: 'test-model', retryBaseDelayMs: 1, retryMaxDelayMs: 5, maxRetries: 1 });

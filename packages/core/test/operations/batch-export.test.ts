@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { batchAdd, batchExport, batchImport, CoreError } from '../../src/index.js';
-import { ID, openTestDataset, snapshot, type TestDataset } from '../fixtures.js';
+import { batchAdd, batchExport, batchImport } from '../../src/index.js';
+import { ID, openTestDataset, snapshot, type TestDataset, rejection } from '../fixtures.js';
 
 let t: TestDataset;
 let root: string;
@@ -34,17 +34,6 @@ afterEach(async () => {
   await t.close();
   rmSync(root, { recursive: true, force: true });
 });
-
-async function rejection(promise: Promise<unknown>): Promise<CoreError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CoreError);
-  return error as CoreError;
-}
 
 describe('batch_export', () => {
   for (const format of ['json', 'jsonl', 'csv', 'parquet'] as const) {

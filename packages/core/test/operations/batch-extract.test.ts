@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkerPoolExtractor } from '@contextframe/extract';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { batchExtract, CoreError } from '../../src/index.js';
-import { openTestDataset, snapshot, type TestDataset } from '../fixtures.js';
+import { batchExtract } from '../../src/index.js';
+import { openTestDataset, snapshot, type TestDataset, rejection } from '../fixtures.js';
 
 let t: TestDataset;
 let root: string;
@@ -18,17 +18,6 @@ function file(path: string, content: string | Uint8Array): string {
   mkdirSync(join(full, '..'), { recursive: true });
   writeFileSync(full, content);
   return full;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<CoreError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CoreError);
-  return error as CoreError;
 }
 
 const MARKDOWN = '---\ntitle: Front matter title\nauthor: Ada\ntags: [notes, md]\n---\n# Heading\n\nBody text about DuckDB.\n';

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { batchAdd, batchImport, CollectingProgressSink, CoreError } from '../../src/index.js';
-import { HookedEmbedder, ID, openTestDataset, snapshot, type TestDataset } from '../fixtures.js';
+import { batchAdd, batchImport, CollectingProgressSink } from '../../src/index.js';
+import { HookedEmbedder, ID, openTestDataset, snapshot, type TestDataset, rejection } from '../fixtures.js';
 
 let t: TestDataset;
 let root: string;
@@ -18,17 +18,6 @@ afterEach(async () => {
   await t.close();
   rmSync(root, { recursive: true, force: true });
 });
-
-async function rejection(promise: Promise<unknown>): Promise<CoreError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CoreError);
-  return error as CoreError;
-}
 
 function jsonl(name: string, rows: unknown[]): string {
   const path = join(root, name);

@@ -1,8 +1,8 @@
 // batch_update keeps a chunked document's chunks in step: new content gets new chunks, field and metadata changes reach them.
 import { chunkText, type FrameRecord } from '@contextframe/dataset';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { batchAdd, batchUpdate, CHUNKING_METADATA_KEY, CoreError, meanVector } from '../../src/index.js';
-import { FaultInjectingEmbedder, HookedEmbedder, ID, openTestDataset, snapshot, type TestDataset } from '../fixtures.js';
+import { batchAdd, batchUpdate, CHUNKING_METADATA_KEY, meanVector } from '../../src/index.js';
+import { FaultInjectingEmbedder, HookedEmbedder, ID, openTestDataset, snapshot, type TestDataset, rejection } from '../fixtures.js';
 
 const SIZE = 40;
 const OVERLAP = 8;
@@ -34,17 +34,6 @@ afterEach(async () => {
 
 async function chunksOf(id: string): Promise<FrameRecord[]> {
   return (await t.dataset.get([id], { includeChunks: true })).filter((record) => record.parent_id === id);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<CoreError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CoreError);
-  return error as CoreError;
 }
 
 describe('batch_update: chunks of changed content', () => {

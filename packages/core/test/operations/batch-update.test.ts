@@ -1,7 +1,7 @@
 import { HashEmbedder } from '@contextframe/dataset';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { batchAdd, batchUpdate, CollectingProgressSink, CoreError } from '../../src/index.js';
-import { FaultInjectingEmbedder, HookedEmbedder, ID, openTestDataset, snapshot, type TestDataset } from '../fixtures.js';
+import { batchAdd, batchUpdate, CollectingProgressSink } from '../../src/index.js';
+import { FaultInjectingEmbedder, HookedEmbedder, ID, openTestDataset, snapshot, type TestDataset, rejection } from '../fixtures.js';
 
 let t: TestDataset;
 
@@ -28,17 +28,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await t.close();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<CoreError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CoreError);
-  return error as CoreError;
-}
 
 describe('batch_update', () => {
   it('deep-merges metadata_updates into the records a filter selects: objects merge, null removes, values replace', async () => {

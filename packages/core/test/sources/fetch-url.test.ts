@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CoreError, fetchUrl, type FetchPolicy, type HostResolver, type ResolvedAddress, USER_AGENT } from '../../src/index.js';
+import { fetchUrl, type FetchPolicy, type HostResolver, type ResolvedAddress, USER_AGENT } from '../../src/index.js';
 import { type Handler, startServer, type TestServer, UNTRUSTED_TLS } from './test-server.js';
+import { rejection } from '../fixtures.js';
 
 const servers: TestServer[] = [];
 
@@ -20,17 +21,6 @@ const page = (body: string, type = 'text/html; charset=utf-8'): Handler => (_req
   response.writeHead(200, { 'content-type': type });
   response.end(body);
 };
-
-async function rejection(promise: Promise<unknown>): Promise<CoreError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CoreError);
-  return error as CoreError;
-}
 
 /** A resolver answering from `table`, recording every name it was asked. */
 function resolver(table: Record<string, readonly ResolvedAddress[]>): HostResolver & { asked: string[] } {

@@ -3,8 +3,9 @@
 import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CoreError, readSourceFile } from '../../src/index.js';
+import { readSourceFile } from '../../src/index.js';
 import { type FileTree, makeFileTree } from './file-tree.js';
+import { rejection } from '../fixtures.js';
 
 vi.mock('node:fs/promises', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs/promises')>();
@@ -32,17 +33,6 @@ function pretendNoSymlinkAt(lexical: string): void {
     if (text === lexical || text.startsWith(`${lexical}/`)) return text;
     return actualRealpath(path, options);
   });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<CoreError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CoreError);
-  return error as CoreError;
 }
 
 describe('readSourceFile against a path that changes between the check and the open', () => {

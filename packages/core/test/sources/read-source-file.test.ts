@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CoreError, readSourceFile } from '../../src/index.js';
+import { readSourceFile } from '../../src/index.js';
 import { type FileTree, makeFileTree } from './file-tree.js';
+import { rejection } from '../fixtures.js';
 
 let tree: FileTree;
 let secret: string;
@@ -14,17 +15,6 @@ beforeEach(() => {
 });
 
 afterEach(() => tree.remove());
-
-async function rejection(promise: Promise<unknown>): Promise<CoreError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CoreError);
-  return error as CoreError;
-}
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 

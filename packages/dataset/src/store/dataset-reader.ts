@@ -11,6 +11,8 @@ import { readTermStatistics, type TermStatistics } from '../search/term-statisti
 import { SqlParams } from '../sql/params.js';
 import { normalizeUuid, type StoredRow, toFrameRecord } from './record-codec.js';
 import { decodeChunk, readRowsByIds, readStoredRows, selectColumns } from './row-io.js';
+import { readVarcharColumn } from './chunk-columns.js';
+import { recordJsonSelect } from './record-json-sql.js';
 import { scanBounds } from './scan-bounds.js';
 
 /** Fields a query may be ordered by. */
@@ -46,6 +48,8 @@ export interface GetOptions {
 export interface ScanOptions {
   readonly filter?: string | null;
   readonly includeEmbedding?: boolean;
+  /** Only these records (unknown ids are left out); with `filter`, those of them that match it. */
+  readonly ids?: readonly string[];
   /** Records per yielded batch (default 1,000). */
   readonly batchSize?: number;
   /**
@@ -207,33 +211,67 @@ export class DatasetReader {
   }
 
   /**
-   * Streams every record matching a filter, in uuid order, in batches of `batchSize`, as of one snapshot.
-   * Rows come from DuckDB chunk by chunk, and a large selection is sorted in uuid ranges of about
-   * `sortBytes` each (one query per range), so memory stays bounded whatever the dataset's size.
+   * Streams every record matching a filter (and, with `ids`, among those ids), in uuid order, in batches of
+   * `batchSize`, as of one snapshot. Rows come from DuckDB chunk by chunk, and a large selection is sorted in
+   * uuid ranges of about `sortBytes` each (one query per range), so memory stays bounded whatever the
+   * dataset's size.
    */
   async *scan(options: ScanOptions = {}): AsyncGenerator<FrameRecord[]> {
-    this.checkOpen();
     const batchSize = Math.max(1, checkCount('batchSize', options.batchSize, 1000));
+    let batch: FrameRecord[] = [];
+    for await (const chunk of this.#scanChunks(options, (withEmbedding) => selectColumns('', withEmbedding))) {
+      for (const row of decodeChunk(chunk)) {
+        batch.push(toFrameRecord(row));
+        if (batch.length >= batchSize) {
+          yield batch;
+          batch = [];
+        }
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+
+  /**
+   * The records `scan` would yield, each as one line of JSON text (no newline) in the form of
+   * @contextframe/io's JSON and JSONL writers, built inside DuckDB; see `recordJsonSelect` for where the
+   * spelling may differ from JS's. Batches hold up to one DuckDB data chunk (2,048 records); `batchSize` is
+   * not used.
+   */
+  async *scanJson(options: ScanOptions = {}): AsyncGenerator<string[]> {
+    for await (const chunk of this.#scanChunks(options, recordJsonSelect)) {
+      yield readVarcharColumn(chunk, 0, chunk.rowCount) as string[];
+    }
+  }
+
+  /** The data chunks of `select` over the selected records in uuid order, one snapshot; see `scan`. */
+  async *#scanChunks(options: ScanOptions, select: (withEmbedding: boolean) => string): AsyncGenerator<DuckDBDataChunk> {
+    this.checkOpen();
+    checkCount('batchSize', options.batchSize, 1000);
     const sortBytes = options.sortBytes ?? SCAN_SORT_BYTES;
     if (!Number.isSafeInteger(sortBytes) || sortBytes < 1) {
       throw new DatasetError('INVALID_ARGUMENT', `sortBytes must be a whole number of bytes above 0, got ${sortBytes}`);
     }
     const withEmbedding = (options.includeEmbedding ?? false) && this.hasEmbedding;
+    const ids = options.ids === undefined ? null : [...new Set(options.ids.map((id, index) => normalizeUuid(id, index)))];
+    if (ids !== null && ids.length === 0) return;
+    const where = (params: SqlParams): string => {
+      const filter = this.where(options.filter, params);
+      return ids === null ? filter : `(${filter}) AND uuid IN (SELECT unnest(${params.add(listValue(ids))}))`;
+    };
     // Several queries must see one state of the dataset: outside a transaction, the scan opens its own.
     const own = !this.inTransaction;
     if (own) await this.connection.run('BEGIN TRANSACTION');
     let failed = false;
     let pending: Promise<DuckDBDataChunk | null> | null = null;
     try {
-      const bounds = await scanBounds(this.connection, (params) => this.where(options.filter, params), withEmbedding, sortBytes);
-      let batch: FrameRecord[] = [];
+      const bounds = await scanBounds(this.connection, where, withEmbedding, sortBytes);
       for (let range = 0; range <= bounds.length; range++) {
         const params = new SqlParams();
-        const conditions = [this.where(options.filter, params)];
+        const conditions = [where(params)];
         if (range > 0) conditions.push(`uuid >= ${params.add(bounds[range - 1]!)}`);
         if (range < bounds.length) conditions.push(`uuid < ${params.add(bounds[range]!)}`);
         const result = await this.connection.stream(
-          `SELECT ${selectColumns('', withEmbedding)} FROM ${DOCUMENTS_TABLE} WHERE ${conditions.map((c) => `(${c})`).join(' AND ')} ORDER BY uuid`,
+          `SELECT ${select(withEmbedding)} FROM ${DOCUMENTS_TABLE} WHERE ${conditions.map((c) => `(${c})`).join(' AND ')} ORDER BY uuid`,
           params.values,
           params.types,
         );
@@ -247,16 +285,9 @@ export class DatasetReader {
           pending = result.fetchChunk();
           pending.catch(() => undefined); // its error, if any, is thrown by the await above
           options.signal?.throwIfAborted();
-          for (const row of decodeChunk(chunk)) {
-            batch.push(toFrameRecord(row));
-            if (batch.length >= batchSize) {
-              yield batch;
-              batch = [];
-            }
-          }
+          yield chunk;
         }
       }
-      if (batch.length > 0) yield batch;
     } catch (error) {
       failed = true;
       throw error;

@@ -28,8 +28,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NULLABLE_STRINGS = ['collection', 'title', 'context', 'parent_id', 'source_type', 'source_uri', 'content_hash'] as const;
 const MAX_JSON_DEPTH = 64;
 
+/** How an INVALID_RECORD message names its record; checkNewRecord takes it off again. */
+function recordLabel(index: number): string {
+  return `Record ${index}: `;
+}
+
 function invalid(index: number, field: string, message: string): DatasetError {
-  return new DatasetError('INVALID_RECORD', `Record ${index}: ${field} ${message}`, { data: { index, field } });
+  return new DatasetError('INVALID_RECORD', `${recordLabel(index)}${field} ${message}`, { data: { index, field } });
 }
 
 /** Checks a uuid string and returns it lower-cased. */
@@ -133,6 +138,35 @@ function applyFields(row: StoredRow, patch: RecordPatch, index: number): void {
 
 /** Validates a new record and fills in its defaults. `now` is the write's timestamp in ms. */
 export function toStoredRow(input: NewRecord, index: number, now: number): StoredRow {
+  const row = checkedRow(input, index, now);
+  if (input.content_hash === undefined) row.content_hash = contentHash(row.content);
+  return row;
+}
+
+/** Why add or upsert would refuse a record: the field at fault (e.g. `parent_id`, `metadata.score`) and what is wrong. */
+export interface RecordProblem {
+  readonly field: string;
+  /** The field and its problem, e.g. `chunk_index must be a non-negative integer or null, got a number`. */
+  readonly message: string;
+}
+
+/**
+ * Checks a new record exactly as add and upsert do, without writing it: undefined when they would accept it,
+ * else the first problem they would fail with (INVALID_RECORD). Cheap enough to run on every row of an
+ * import: no query, and the content is not hashed. A uuid that exists already is not checked here.
+ */
+export function checkNewRecord(record: NewRecord): RecordProblem | undefined {
+  try {
+    checkedRow(record, 0, Date.now());
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof DatasetError) || error.code !== 'INVALID_RECORD') throw error;
+    return { field: (error.data as { field: string }).field, message: error.message.slice(recordLabel(0).length) };
+  }
+}
+
+/** toStoredRow without the content hash. */
+function checkedRow(input: NewRecord, index: number, now: number): StoredRow {
   if (input === null || typeof input !== 'object') throw invalid(index, 'record', `must be an object, got ${describe(input)}`);
   const row: StoredRow = {
     uuid: input.uuid === undefined ? randomUUID() : normalizeUuid(input.uuid, index),
@@ -154,7 +188,6 @@ export function toStoredRow(input: NewRecord, index: number, now: number): Store
   };
   applyFields(row, input, index);
   row.updated_ms = input.updated_at === undefined ? Math.max(now, row.created_ms) : checkTimestamp(input.updated_at, index, 'updated_at');
-  if (input.content_hash === undefined) row.content_hash = contentHash(row.content);
   return row;
 }
 

@@ -6,7 +6,7 @@ import { ReadProgress } from '../read/read-progress.js';
 import { IoError, abortError } from '../io-error.js';
 import { assertReadableFile } from '../text/file-chunks.js';
 import { openPrivateDuckDB, quoteIdentifier } from './private-duckdb.js';
-import { readBooleans, readDoubles, readFloatLists, readStrings } from './vector-data.js';
+import { readBooleans, readDoubles, readFloatLists, readStringLists, readStrings, readTimestamps } from './vector-data.js';
 
 /** Rows per batch: small enough that a batch dies young (cheap garbage). DuckDB sends 2,048 per chunk. */
 const BATCH_ROWS = 512;
@@ -22,7 +22,7 @@ const TIMESTAMPS: ReadonlySet<DuckDBTypeId> = new Set([
 /** How one Parquet column reaches JS: the select expression that shapes it, and how its vector is read. */
 interface ColumnPlan {
   readonly name: string;
-  readonly kind: 'text' | 'json' | 'number' | 'boolean' | 'floats';
+  readonly kind: 'text' | 'json' | 'number' | 'boolean' | 'floats' | 'timestamp' | 'strings';
   readonly arraySize: number | null;
 }
 
@@ -53,11 +53,15 @@ function planColumn(name: string, type: DuckDBType): { plan: ColumnPlan; select:
   if (typeId === DuckDBTypeId.ARRAY && (type as DuckDBArrayType).valueType.typeId === DuckDBTypeId.FLOAT) {
     return { plan: { name, kind: 'floats', arraySize: (type as DuckDBArrayType).length }, select: column };
   }
+  if (typeId === DuckDBTypeId.LIST && (type as DuckDBListType).valueType.typeId === DuckDBTypeId.VARCHAR && (type as DuckDBListType).valueType.alias !== 'JSON') {
+    return { plan: { name, kind: 'strings', arraySize: null }, select: column };
+  }
   if (typeId === DuckDBTypeId.VARCHAR && type.alias !== 'JSON') return { plan: { name, kind: 'text', arraySize: null }, select: column };
   if (typeId === DuckDBTypeId.VARCHAR) return { plan: { name, kind: 'json', arraySize: null }, select: column };
   if (TIMESTAMPS.has(typeId)) {
-    // Formatted by DuckDB, on its own threads, as toISOString would; the session time zone is UTC.
-    return { plan: { name, kind: 'text', arraySize: null }, select: `strftime(${column}::TIMESTAMP, '%Y-%m-%dT%H:%M:%S.%gZ')${as}` };
+    // Epoch milliseconds, formatted by toISOString in JS: several times cheaper than DuckDB's strftime. The
+    // session time zone is UTC, so a TIMESTAMP without one is taken as UTC.
+    return { plan: { name, kind: 'timestamp', arraySize: null }, select: `epoch_ms(${column}::TIMESTAMP)::DOUBLE${as}` };
   }
   if (typeId === DuckDBTypeId.UUID || typeId === DuckDBTypeId.DATE || typeId === DuckDBTypeId.ENUM) {
     return { plan: { name, kind: 'text', arraySize: null }, select: `${column}::VARCHAR${as}` };
@@ -70,7 +74,9 @@ function planColumn(name: string, type: DuckDBType): { plan: ColumnPlan; select:
 
 /**
  * Parquet rows are numbered from 1 in file order. Columns of FLOAT[] or FLOAT[n] arrive as Float32Array,
- * bit for bit; timestamps as ISO 8601 UTC strings (a timestamp without a time zone is taken as UTC); every
+ * bit for bit; timestamps as ISO 8601 UTC strings with milliseconds (a timestamp without a time zone is taken
+ * as UTC; one beyond JS dates' range, after the year 275,760, as epoch milliseconds); VARCHAR[] as string
+ * arrays; every
  * other column as the JSON value DuckDB gives it (text, numbers, booleans, lists, structs as objects).
  * A file that is not Parquet (an empty file included) throws PARSE_ERROR when opened.
  */
@@ -182,6 +188,10 @@ function readColumn(plan: ColumnPlan, vector: bindings.Vector, rows: number): re
       return readBooleans(vector, rows);
     case 'floats':
       return readFloatLists(vector, rows, plan.arraySize);
+    case 'timestamp':
+      return readTimestamps(vector, rows);
+    case 'strings':
+      return readStringLists(vector, rows);
   }
 }
 

@@ -100,6 +100,39 @@ export function readDoubles(vector: bindings.Vector, rows: number): (number | nu
   return out;
 }
 
+/**
+ * Epoch milliseconds (a DOUBLE vector) as `toISOString` text (null where invalid). A value beyond the range
+ * of JS dates (after the year 275,760) stays a number: no ISO text would read back to it.
+ */
+export function readTimestamps(vector: bindings.Vector, rows: number): (string | number | null)[] {
+  const ms = readDoubles(vector, rows);
+  const out = new Array<string | number | null>(rows);
+  for (let i = 0; i < rows; i++) {
+    const value = ms[i]!;
+    if (value === null) out[i] = null;
+    else {
+      const date = new Date(value);
+      out[i] = Number.isNaN(date.getTime()) ? value : date.toISOString();
+    }
+  }
+  return out;
+}
+
+/** The rows of a VARCHAR[] vector as string arrays (null where the list or an item is invalid). */
+export function readStringLists(vector: bindings.Vector, rows: number): (readonly (string | null)[] | null)[] {
+  const raw = bindings.vector_get_data(vector, rows * 16);
+  // duckdb_list_entry is { uint64 offset; uint64 length }: the high halves are zero for any real list.
+  const entries = aligned(raw, 4) ? new Uint32Array(raw.buffer, raw.byteOffset, rows * 4) : new Uint32Array(raw.slice().buffer);
+  const bits = validity(vector, rows);
+  const items = readStrings(bindings.list_vector_get_child(vector), bindings.list_vector_get_size(vector));
+  const out = new Array<(string | null)[] | null>(rows);
+  for (let i = 0; i < rows; i++) {
+    const start = entries[i * 4]!;
+    out[i] = isValid(bits, i) ? items.slice(start, start + entries[i * 4 + 2]!) : null;
+  }
+  return out;
+}
+
 /** The values of a BOOLEAN vector (null where invalid). */
 export function readBooleans(vector: bindings.Vector, rows: number): (boolean | null)[] {
   const data = bindings.vector_get_data(vector, rows);

@@ -6,10 +6,11 @@ import { basename, dirname, extname, join } from 'node:path';
 import type { FrameRecord } from '@contextframe/dataset';
 import type { CsvOptions } from '../format-reader.js';
 import { type Format, extensionFor } from '../format.js';
-import type { RecordSink } from '../format-writer.js';
 import { csvDialect } from '../csv/csv-dialect.js';
 import { IoError, abortError } from '../io-error.js';
 import { writeError } from '../text/text-file-sink.js';
+import { createJsonTextSink } from '../json/json-writer.js';
+import { createJsonlTextSink } from '../json/jsonl-writer.js';
 import { writerFor } from './writers.js';
 
 export interface WriteOptions {
@@ -137,6 +138,13 @@ async function removeAll(paths: readonly string[]): Promise<void> {
   await Promise.all(paths.map((path) => rm(path, { force: true })));
 }
 
+/** One output file being written from items of type T; a RecordSink is one for records. */
+interface ItemSink<T> {
+  write(items: readonly T[]): Promise<void>;
+  finish(signal?: AbortSignal): Promise<number>;
+  abort(): Promise<void>;
+}
+
 /**
  * Writes `records` as `format` (see WriteOptions for names). Nothing appears under a final name until every
  * file is complete; on failure or cancellation every file of this export is removed before the error is
@@ -146,17 +154,62 @@ async function removeAll(paths: readonly string[]): Promise<void> {
  */
 export async function writeRecords(format: Format, records: RecordSource, options: WriteOptions): Promise<WriteResult> {
   const writer = writerFor(format);
+  const dialect = csvDialect(options.csv);
+  const includeEmbeddings = options.includeEmbeddings ?? false;
+  return writeFiles(format, (path) => writer.create(path, { includeEmbeddings, csv: dialect }), batchesOf(records), options);
+}
+
+/**
+ * Writes records that are already JSON text, one JSON object per item (as `FrameDataset.scanJson` yields
+ * them), to JSON or JSONL files exactly as `writeRecords` would name, split and place them. The text goes
+ * into the files as it is: `includeEmbeddings` and `csv` do not apply. Throws as `writeRecords` does, and
+ * UNSUPPORTED_FORMAT for csv or parquet.
+ */
+export async function writeRecordJson(format: Format, objects: AsyncIterable<readonly string[]> | Iterable<readonly string[]>, options: WriteOptions): Promise<WriteResult> {
+  if (format !== 'json' && format !== 'jsonl') {
+    throw new IoError('UNSUPPORTED_FORMAT', `writeRecordJson writes json or jsonl, not ${JSON.stringify(format)}; use writeRecords for other formats.`, {
+      data: { format },
+    });
+  }
+  return writeFiles(format, format === 'json' ? createJsonTextSink : createJsonlTextSink, objects, options);
+}
+
+// Records one at a time or in arrays, as arrays of up to 1,024 single records.
+async function* batchesOf(records: RecordSource): AsyncGenerator<readonly FrameRecord[]> {
+  let single: FrameRecord[] = [];
+  for await (const item of records as AsyncIterable<FrameRecord | readonly FrameRecord[]>) {
+    if (Array.isArray(item)) {
+      if (single.length > 0) {
+        yield single;
+        single = [];
+      }
+      yield item as readonly FrameRecord[];
+    } else {
+      single.push(item as FrameRecord);
+      if (single.length >= 1024) {
+        yield single;
+        single = [];
+      }
+    }
+  }
+  if (single.length > 0) yield single;
+}
+
+async function writeFiles<T>(
+  format: Format,
+  createSink: (path: string) => Promise<ItemSink<T>>,
+  batches: AsyncIterable<readonly T[]> | Iterable<readonly T[]>,
+  options: WriteOptions,
+): Promise<WriteResult> {
   const { chunkSize, signal } = options;
   if (chunkSize !== undefined && !(Number.isSafeInteger(chunkSize) && chunkSize > 0)) {
     throw new IoError('INVALID_OPTIONS', `chunkSize must be a whole number above 0, got ${chunkSize}.`, { data: { chunkSize } });
   }
-  const dialect = csvDialect(options.csv);
   const overwrite = options.overwrite ?? false;
-  const includeEmbeddings = options.includeEmbeddings ?? false;
   const { nameOf, created } = await namer(format, options.outputPath, chunkSize !== undefined, options.createDirectories ?? false);
   const limit = chunkSize ?? Number.POSITIVE_INFINITY;
   const planned: Planned[] = [];
-  let sink: RecordSink | null = null;
+  let sink: ItemSink<T> | null = null;
   let current: Planned | null = null;
   const placed: string[] = [];
 
@@ -164,7 +217,7 @@ export async function writeRecords(format: Format, records: RecordSource, option
     const target = nameOf(planned.length + 1);
     if (!overwrite) await assertFree(target);
     const temp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
-    sink = await writer.create(temp, { includeEmbeddings, csv: dialect });
+    sink = await createSink(temp);
     current = { target, temp, documents: 0, bytes: 0 };
     planned.push(current);
   };
@@ -174,7 +227,7 @@ export async function writeRecords(format: Format, records: RecordSource, option
     current!.bytes = await done.finish(signal);
     current = null;
   };
-  const write = async (batch: readonly FrameRecord[]): Promise<void> => {
+  const write = async (batch: readonly T[]): Promise<void> => {
     let start = 0;
     while (start < batch.length) {
       if (sink === null) await openNext();
@@ -188,24 +241,10 @@ export async function writeRecords(format: Format, records: RecordSource, option
   };
 
   try {
-    let single: FrameRecord[] = [];
-    for await (const item of records as AsyncIterable<FrameRecord | readonly FrameRecord[]>) {
+    for await (const batch of batches) {
       if (signal?.aborted) throw abortError(signal, `Exporting to "${options.outputPath}"`);
-      if (Array.isArray(item)) {
-        if (single.length > 0) {
-          await write(single);
-          single = [];
-        }
-        await write(item as readonly FrameRecord[]);
-      } else {
-        single.push(item as FrameRecord);
-        if (single.length >= 1024) {
-          await write(single);
-          single = [];
-        }
-      }
+      await write(batch);
     }
-    if (single.length > 0) await write(single);
     if (signal?.aborted) throw abortError(signal, `Exporting to "${options.outputPath}"`);
     if (planned.length === 0) await openNext();
     if (sink !== null) await closeCurrent();
@@ -215,7 +254,7 @@ export async function writeRecords(format: Format, records: RecordSource, option
       placed.push(file.target);
     }
   } catch (error) {
-    if (sink !== null) await (sink as RecordSink).abort().catch(() => undefined);
+    if (sink !== null) await (sink as ItemSink<T>).abort().catch(() => undefined);
     await removeAll([...planned.map((file) => file.temp), ...placed]).catch(() => undefined);
     await removeDirectories(created);
     throw error;

@@ -78,6 +78,26 @@ describe('parquet reader', () => {
     });
   });
 
+  it('reads string lists with empty lists, null lists and null items, and timestamps far from 1970, across many chunks', async () => {
+    const path = await parquet(`
+      SELECT 'row ' || i AS content,
+             CASE WHEN i % 5 = 0 THEN NULL WHEN i % 5 = 1 THEN []::VARCHAR[] WHEN i % 5 = 2 THEN ['a', NULL, 'long tag text ' || i]
+                  ELSE ['t' || i, 'é' || i] END AS labels,
+             CASE WHEN i % 4 = 0 THEN NULL WHEN i % 4 = 1 THEN TIMESTAMP '0999-03-04 05:06:07.089' WHEN i % 4 = 2 THEN TIMESTAMP '1969-12-31 23:59:59.999'
+                  ELSE TIMESTAMP '2024-05-01 10:00:00' + INTERVAL (i) MILLISECOND END AS seen,
+             TIMESTAMP '294000-01-01 00:00:00' AS far
+      FROM range(5000) t(i)`);
+    const items = await readAll('parquet', path);
+    expect(items).toHaveLength(5000);
+    items.forEach((item, i) => {
+      const labels = i % 5 === 0 ? null : i % 5 === 1 ? [] : i % 5 === 2 ? ['a', null, `long tag text ${i}`] : [`t${i}`, `é${i}`];
+      const seen =
+        i % 4 === 0 ? null : i % 4 === 1 ? '0999-03-04T05:06:07.089Z' : i % 4 === 2 ? '1969-12-31T23:59:59.999Z' : new Date(Date.UTC(2024, 4, 1, 10) + i).toISOString();
+      // Beyond the range of JS dates (294000-01-01 is 9,215,576,668,800,000 ms after 1970), epoch milliseconds.
+      expect(item).toEqual({ ok: true, row: i + 1, record: { content: `row ${i}`, metadata: { labels, seen, far: 9_215_576_668_800_000 } } });
+    });
+  });
+
   it('throws PARSE_ERROR for a file that is not Parquet, an empty file included', async () => {
     const text = join(dir.path, 'text.parquet');
     writeFileSync(text, 'this is not parquet at all');

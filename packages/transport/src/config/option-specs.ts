@@ -126,6 +126,18 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     description: 'Let URL-fetching tools reach private, link-local and loopback addresses.',
   }),
   option({
+    name: 'memory-limit',
+    schema: z
+      .string()
+      .trim()
+      .regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'must be a size such as 512MB or 2GiB'),
+    placeholder: '<size>',
+    defaultText: "DuckDB's own: 80% of RAM",
+    apps: BOTH,
+    description:
+      "DuckDB's memory limit (`memory_limit`). Above it DuckDB evicts cached blocks and spills to temporary files, so a large import or export runs in bounded memory; the in-memory vector index is separate.",
+  }),
+  option({
     name: 'read-only',
     kind: 'boolean',
     schema: boolean,

@@ -36,6 +36,8 @@ export interface ServerConfig {
   readonly embedder: EmbedderConfig;
   readonly llm: LlmConfig;
   readonly allowPrivateUrls: boolean;
+  /** DuckDB's memory limit, e.g. `512MB`; absent: DuckDB's default. */
+  readonly memoryLimit?: string;
   readonly readOnly: boolean;
   readonly logLevel: LogLevel;
   readonly maxResponseBytes: number;

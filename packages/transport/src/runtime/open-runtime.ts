@@ -24,7 +24,7 @@ export interface Runtime {
 export async function openRuntime(config: ServerConfig, logger: Logger): Promise<Runtime> {
   const embedder = createEmbedder(config.embedder);
   const enhancer = createEnhancer(config.llm);
-  const dataset = await FrameDataset.open({ path: config.dataset });
+  const dataset = await FrameDataset.open({ path: config.dataset, ...(config.memoryLimit === undefined ? {} : { memoryLimit: config.memoryLimit }) });
   // Workers start on first use, so a server that never extracts pays nothing for the pool.
   const extractor = new WorkerPoolExtractor();
   logger.info(

@@ -51,6 +51,14 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('debug');
   });
 
+  it('passes a DuckDB memory limit through and refuses one that is not a size', () => {
+    expect(serve(['--memory-limit', '512MB']).memoryLimit).toBe('512MB');
+    expect(serve([], { CONTEXTFRAME_MEMORY_LIMIT: '2 GiB' }).memoryLimit).toBe('2 GiB');
+    expect(serve([]).memoryLimit).toBeUndefined();
+    const { issues } = failure(['--memory-limit', 'lots']);
+    expect(issues).toEqual([{ option: '--memory-limit', message: 'must be a size such as 512MB or 2GiB' }]);
+  });
+
   it('takes bare, =value and --no- booleans, repeated and comma-separated lists, and :memory:', () => {
     expect(serve(['--read-only']).readOnly).toBe(true);
     expect(serve(['--read-only', '--dataset', ':memory:']).dataset).toBe(':memory:');
