@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openReader } from '../../src/index.js';
+import { openReader, readerFor, type SourceFields } from '../../src/index.js';
 import { expectIoError, readAll, tempDir } from '../helpers.js';
 
 let dir: ReturnType<typeof tempDir>;
@@ -95,6 +95,19 @@ describe('parquet reader', () => {
         i % 4 === 0 ? null : i % 4 === 1 ? '0999-03-04T05:06:07.089Z' : i % 4 === 2 ? '1969-12-31T23:59:59.999Z' : new Date(Date.UTC(2024, 4, 1, 10) + i).toISOString();
       // Beyond the range of JS dates (294000-01-01 is 9,215,576,668,800,000 ms after 1970), epoch milliseconds.
       expect(item).toEqual({ ok: true, row: i + 1, record: { content: `row ${i}`, metadata: { labels, seen, far: 9_215_576_668_800_000 } } });
+    });
+  });
+
+  it('gives a column named __proto__ as an own field, without touching the row object\'s prototype', async () => {
+    const path = await parquet(`SELECT 'row ' || i AS content, 'x' || i AS "__proto__" FROM range(3) t(i)`);
+    const reader = await readerFor('parquet').open(path, {});
+    const rows: SourceFields[] = [];
+    for await (const items of reader) for (const item of items) if ('fields' in item) rows.push(item.fields);
+    expect(rows).toHaveLength(3);
+    rows.forEach((fields, i) => {
+      expect(Object.getPrototypeOf(fields)).toBe(Object.prototype);
+      expect(Object.getOwnPropertyDescriptor(fields, '__proto__')?.value).toBe(`x${i}`);
+      expect(fields.content).toBe(`row ${i}`);
     });
   });
 
