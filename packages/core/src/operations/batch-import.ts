@@ -40,9 +40,10 @@ export const BatchImportInputSchema = z
       .describe(
         "A row whose uuid already exists: 'error' (a bad row), 'skip' (left out) or 'replace' (overwrites the stored record). " +
           "When 'replace' overwrites a document, its stored chunks that the file does not carry (by uuid) are removed: the file's " +
-          `chunk rows with parent_id = its uuid become its chunks; without any, a row whose metadata.${CHUNKING_METADATA_KEY} is ` +
-          '{ "size": 500, "overlap": 50 } gets new chunks cut from its new content as batch_update cuts them (embedded when ' +
-          'generate_embeddings is true), and a row without it keeps no chunks.',
+          'chunk rows with parent_id = its uuid become its chunks; without any, its new content is cut into new chunks as ' +
+          `batch_update cuts changed content, with the settings in the row's metadata.${CHUNKING_METADATA_KEY} ` +
+          '(e.g. { "size": 500, "overlap": 50 }) or else those its stored chunks were made with (embedded when generate_embeddings ' +
+          'is true); a document that had no chunks and names no settings stays whole.',
       ),
   })
   .describe('Import records from a file.');
