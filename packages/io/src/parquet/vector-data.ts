@@ -1,14 +1,7 @@
-// Reads whole DuckDB vectors into JS with as few native calls as the layout allows.
+// Reads whole DuckDB vectors into JS with as few native calls as the layout allows. Strings are read by the
+// dataset package's reader (`readVarcharVector`), which the store uses too.
+import { readVarcharVector } from '@contextframe/dataset/duckdb-vectors';
 import bindings from '@duckdb/node-bindings';
-
-/** Two user-space addresses this close lie in the same or adjacent pages, so every byte between is mapped. */
-const MAX_GAP = 256;
-const TWO_32 = 4294967296;
-/**
- * A run copied in one call stays below malloc's mmap threshold (128 KiB): larger copies get fresh pages
- * from the kernel each time, and their page faults cost more than the calls saved.
- */
-const MAX_RUN = 64 << 10;
 
 /** The valid-row bitmap of a vector, or null when every row is valid. */
 function validity(vector: bindings.Vector, rows: number): Uint8Array | null {
@@ -22,72 +15,6 @@ function isValid(bits: Uint8Array | null, row: number): boolean {
 
 function aligned(bytes: Uint8Array, size: number): boolean {
   return bytes.byteOffset % size === 0;
-}
-
-/**
- * The strings of a VARCHAR vector. A DuckDB string is 16 bytes: its length, then the bytes themselves when
- * they fit in 12, else a 4-byte prefix and a pointer. Long strings of one vector sit mostly side by side in
- * its string heap, so each run of them is copied with one native call (instead of one per string) and
- * decoded once; a run ends where the next string does not follow within a few bytes.
- */
-export function readStrings(vector: bindings.Vector, rows: number): (string | null)[] {
-  const data = bindings.vector_get_data(vector, rows * 16);
-  const words = aligned(data, 4) ? new Uint32Array(data.buffer, data.byteOffset, rows * 4) : new Uint32Array(data.slice().buffer);
-  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const bits = validity(vector, rows);
-  const out = new Array<string | null>(rows);
-  const run: number[] = []; // rows of the current run
-  let runStart = 0; // address of the run's first byte
-  let runEnd = 0; // address just past its last string
-  let runPointerAt = 0; // where in `data` the run's first pointer is
-  let lastShort = -1; // the last row read from its inline bytes
-
-  const flush = (): void => {
-    if (run.length === 0) return;
-    const size = runEnd - runStart;
-    const copied = bindings.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + runPointerAt, size);
-    const block = Buffer.from(copied.buffer, copied.byteOffset, size);
-    const text = block.toString('utf8');
-    // All ASCII: char offsets are byte offsets, and a slice is far cheaper than a decode.
-    const ascii = text.length === size;
-    for (const row of run) {
-      const w = row * 4;
-      const length = words[w]!;
-      const offset = words[w + 2]! + words[w + 3]! * TWO_32 - runStart;
-      out[row] = ascii ? text.slice(offset, offset + length) : block.toString('utf8', offset, offset + length);
-    }
-    run.length = 0;
-  };
-
-  for (let i = 0; i < rows; i++) {
-    if (!isValid(bits, i)) {
-      out[i] = null;
-      continue;
-    }
-    const w = i * 4;
-    const length = words[w]!;
-    if (length <= 12) {
-      // Short values repeat (a collection, a record type): reuse the string when all 16 bytes match.
-      const l = lastShort * 4;
-      if (lastShort >= 0 && words[l] === length && words[l + 1] === words[w + 1] && words[l + 2] === words[w + 2] && words[l + 3] === words[w + 3]) {
-        out[i] = out[lastShort]!;
-      } else {
-        out[i] = bytes.toString('utf8', w * 4 + 4, w * 4 + 4 + length);
-      }
-      lastShort = i;
-      continue;
-    }
-    const address = words[w + 2]! + words[w + 3]! * TWO_32;
-    if (run.length === 0 || address < runEnd || address - runEnd > MAX_GAP || address + length - runStart > MAX_RUN) {
-      flush();
-      runStart = address;
-      runPointerAt = w * 4 + 8;
-    }
-    runEnd = address + length;
-    run.push(i);
-  }
-  flush();
-  return out;
 }
 
 /** The values of a DOUBLE vector (null where invalid). */
@@ -180,7 +107,7 @@ export function readStringLists(vector: bindings.Vector, rows: number): (readonl
   // duckdb_list_entry is { uint64 offset; uint64 length }: the high halves are zero for any real list.
   const entries = aligned(raw, 4) ? new Uint32Array(raw.buffer, raw.byteOffset, rows * 4) : new Uint32Array(raw.slice().buffer);
   const bits = validity(vector, rows);
-  const items = readStrings(bindings.list_vector_get_child(vector), bindings.list_vector_get_size(vector));
+  const items = readVarcharVector(bindings.list_vector_get_child(vector), bindings.list_vector_get_size(vector));
   const out = new Array<(string | null)[] | null>(rows);
   for (let i = 0; i < rows; i++) {
     const start = entries[i * 4]!;
