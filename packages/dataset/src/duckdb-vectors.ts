@@ -1,3 +1,3 @@
 // Bulk readers of DuckDB vectors, shared with the sibling package that reads Parquet through DuckDB
 // (@contextframe/io). Not part of the dataset API (`src/index.ts` is): this entry may change with them.
-export { readVarcharVector } from './store/chunk-columns.js';
+export { readVarcharListVector, readVarcharVector } from './store/chunk-columns.js';

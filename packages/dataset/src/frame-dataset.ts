@@ -212,22 +212,21 @@ export class FrameDataset {
   }
 
   /** Streams the records matching a filter in batches; see DatasetReader.scan. */
-  async *scan(options?: ScanOptions): AsyncGenerator<FrameRecord[]> {
-    this.#checkOpen();
-    const connection = await this.#instance.connect();
-    try {
-      yield* new DatasetReader(connection, this.#embedding).scan(options);
-    } finally {
-      connection.closeSync();
-    }
+  scan(options?: ScanOptions): AsyncGenerator<FrameRecord[]> {
+    return this.#stream((reader) => reader.scan(options));
   }
 
   /** Streams the records matching a filter as JSON text lines; see DatasetReader.scanJson. */
-  async *scanJson(options?: ScanOptions): AsyncGenerator<string[]> {
+  scanJson(options?: ScanOptions): AsyncGenerator<string[]> {
+    return this.#stream((reader) => reader.scanJson(options));
+  }
+
+  /** Runs a streaming read on a connection of its own, closed when the stream ends or is abandoned. */
+  async *#stream<T>(read: (reader: DatasetReader) => AsyncGenerator<T>): AsyncGenerator<T> {
     this.#checkOpen();
     const connection = await this.#instance.connect();
     try {
-      yield* new DatasetReader(connection, this.#embedding).scanJson(options);
+      yield* read(new DatasetReader(connection, this.#embedding));
     } finally {
       connection.closeSync();
     }

@@ -285,19 +285,26 @@ export function readSafeBigIntColumn(chunk: DuckDBDataChunk, column: number, cou
   return out;
 }
 
-/** Reads a VARCHAR[] column (an invalid list reads as null). */
-export function readVarcharListColumn(chunk: DuckDBDataChunk, column: number, count: number): (string[] | null)[] {
-  const vector = bindings.data_chunk_get_vector(chunk.chunk, column);
+/**
+ * The lists of a VARCHAR[] vector (null where a list is invalid; an invalid item reads as null, which the
+ * store never writes).
+ */
+export function readVarcharListVector(vector: Vector, count: number): ((string | null)[] | null)[] {
   // duckdb_list_entry is { uint64 offset; uint64 length }: the high halves are zero for any real list.
   const entries = wordsOf(bindings.vector_get_data(vector, count * 16), count * 4);
   const bits = validityOf(vector, count);
   const items = readVarcharVector(bindings.list_vector_get_child(vector), bindings.list_vector_get_size(vector));
-  const out = new Array<string[] | null>(count);
+  const out = new Array<(string | null)[] | null>(count);
   for (let row = 0; row < count; row++) {
     const start = entries[row * 4]!;
-    out[row] = isValid(bits, row) ? (items.slice(start, start + entries[row * 4 + 2]!) as string[]) : null;
+    out[row] = isValid(bits, row) ? items.slice(start, start + entries[row * 4 + 2]!) : null;
   }
   return out;
+}
+
+/** Reads a VARCHAR[] column of the store's (whose list items are never null); see `readVarcharListVector`. */
+export function readVarcharListColumn(chunk: DuckDBDataChunk, column: number, count: number): (string[] | null)[] {
+  return readVarcharListVector(bindings.data_chunk_get_vector(chunk.chunk, column), count) as (string[] | null)[];
 }
 
 /** Reads a FLOAT[n] column as Float32Arrays copied bit for bit (null where invalid). */

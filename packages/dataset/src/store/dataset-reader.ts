@@ -248,7 +248,6 @@ export class DatasetReader {
   /** The data chunks of `select` over the selected records in uuid order, one snapshot; see `scan`. */
   async *#scanChunks(options: ScanOptions, select: (withEmbedding: boolean) => string): AsyncGenerator<DuckDBDataChunk> {
     this.checkOpen();
-    checkCount('batchSize', options.batchSize, 1000);
     const sortBytes = options.sortBytes ?? SCAN_SORT_BYTES;
     if (!Number.isSafeInteger(sortBytes) || sortBytes < 1) {
       throw new DatasetError('INVALID_ARGUMENT', `sortBytes must be a whole number of bytes above 0, got ${sortBytes}`);

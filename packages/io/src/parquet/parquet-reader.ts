@@ -1,13 +1,13 @@
 // Reads Parquet through DuckDB's bundled reader, streamed chunk by chunk from `read_parquet($1)`.
 import { type DuckDBArrayType, type DuckDBListType, type DuckDBResult, type DuckDBType, DuckDBTypeId } from '@duckdb/node-api';
 import bindings from '@duckdb/node-bindings';
-import { readVarcharVector } from '@contextframe/dataset/duckdb-vectors';
+import { readVarcharListVector, readVarcharVector } from '@contextframe/dataset/duckdb-vectors';
 import type { FormatReader, SourceItem, SourceReader } from '../format-reader.js';
 import { ReadProgress } from '../read/read-progress.js';
 import { IoError, abortError } from '../io-error.js';
 import { assertReadableFile } from '../text/file-chunks.js';
 import { openPrivateDuckDB, quoteIdentifier } from './private-duckdb.js';
-import { readBooleans, readDoubles, readFloatLists, readStringLists, readTimestamps } from './vector-data.js';
+import { readBooleans, readDoubles, readFloatLists, readTimestamps } from './vector-data.js';
 
 /** Rows per batch: small enough that a batch dies young (cheap garbage). DuckDB sends 2,048 per chunk. */
 const BATCH_ROWS = 512;
@@ -215,7 +215,7 @@ function readColumn(plan: ColumnPlan, vector: bindings.Vector, rows: number): re
     case 'timestamp':
       return readTimestamps(vector, rows);
     case 'strings':
-      return readStringLists(vector, rows);
+      return readVarcharListVector(vector, rows);
   }
 }
 

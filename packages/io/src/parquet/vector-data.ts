@@ -1,6 +1,5 @@
-// Reads whole DuckDB vectors into JS with as few native calls as the layout allows. Strings are read by the
-// dataset package's reader (`readVarcharVector`), which the store uses too.
-import { readVarcharVector } from '@contextframe/dataset/duckdb-vectors';
+// Reads whole DuckDB vectors into JS with as few native calls as the layout allows. Strings and string lists
+// are read by the dataset package's readers (@contextframe/dataset/duckdb-vectors), which the store uses too.
 import bindings from '@duckdb/node-bindings';
 
 /** The valid-row bitmap of a vector, or null when every row is valid. */
@@ -99,21 +98,6 @@ export function readTimestamps(vector: bindings.Vector, rows: number): (string |
 function safeIso(ms: number): string {
   const date = new Date(ms);
   return Number.isNaN(date.getTime()) ? '' : date.toISOString();
-}
-
-/** The rows of a VARCHAR[] vector as string arrays (null where the list or an item is invalid). */
-export function readStringLists(vector: bindings.Vector, rows: number): (readonly (string | null)[] | null)[] {
-  const raw = bindings.vector_get_data(vector, rows * 16);
-  // duckdb_list_entry is { uint64 offset; uint64 length }: the high halves are zero for any real list.
-  const entries = aligned(raw, 4) ? new Uint32Array(raw.buffer, raw.byteOffset, rows * 4) : new Uint32Array(raw.slice().buffer);
-  const bits = validity(vector, rows);
-  const items = readVarcharVector(bindings.list_vector_get_child(vector), bindings.list_vector_get_size(vector));
-  const out = new Array<(string | null)[] | null>(rows);
-  for (let i = 0; i < rows; i++) {
-    const start = entries[i * 4]!;
-    out[i] = isValid(bits, i) ? items.slice(start, start + entries[i * 4 + 2]!) : null;
-  }
-  return out;
 }
 
 /** The values of a BOOLEAN vector (null where invalid). */

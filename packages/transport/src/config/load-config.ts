@@ -110,6 +110,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   if (issues.length > 0) throw invalid(issues);
 
   const dataset = get<string>('dataset') ?? DEFAULT_DATASET;
+  const memoryLimit = get<string>('memory-limit');
   return {
     action: 'serve',
     config: {
@@ -118,7 +119,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       embedder: embedder!,
       llm: llm!,
       allowPrivateUrls: get<boolean>('allow-private-urls') ?? false,
-      ...(get<string>('memory-limit') === undefined ? {} : { memoryLimit: get<string>('memory-limit')! }),
+      ...(memoryLimit === undefined ? {} : { memoryLimit }),
       readOnly: get<boolean>('read-only') ?? false,
       logLevel: get<LogLevel>('log-level') ?? 'info',
       maxResponseBytes: get<number>('max-response-bytes') ?? 1_048_576,
