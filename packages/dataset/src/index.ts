@@ -77,6 +77,18 @@ export type { HashEmbedderOptions } from './embedding/hash-embedder.js';
 export type { LruEmbeddingCacheOptions } from './embedding/lru-embedding-cache.js';
 export type { OpenAIEmbedderOptions } from './embedding/openai-embedder.js';
 
+// OpenAI-compatible HTTP: the JSON POST with auth, timeouts, cancellation and retries that OpenAIEmbedder and
+// core's chat enhancer share; each maps the outcomes to its own errors
+export { OpenAIHttpClient, openAIHttpOptionsShape } from './embedding/openai-http-client.js';
+export type {
+  OpenAIHttpClientOptions,
+  OpenAIHttpDefaults,
+  OpenAIHttpFailure,
+  OpenAIHttpHints,
+  OpenAIHttpOptions,
+  OpenAIHttpOutcome,
+} from './embedding/openai-http-client.js';
+
 // chunking
 export { chunkText } from './chunking/chunk-text.js';
 export type { ChunkOptions, TextChunk } from './chunking/chunk-text.js';

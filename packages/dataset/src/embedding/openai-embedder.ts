@@ -1,18 +1,17 @@
-// An embedder for any OpenAI-compatible `POST {baseUrl}/embeddings` API: batching, bounded concurrency, retries.
+// An embedder for any OpenAI-compatible `POST {baseUrl}/embeddings` API: batching, bounded concurrency and checked
+// vectors; the HTTP exchange itself (auth, timeouts, retries) is OpenAIHttpClient's.
 import { z } from 'zod';
 import { DatasetError } from '../errors.js';
-import { abortedError, sleep, throwIfAborted } from './abort.js';
+import { abortedError, throwIfAborted } from './abort.js';
 import type { EmbedOptions, Embedder } from './embedder.js';
-import { backoffDelay, parseRetryAfter } from './retry.js';
+import { OpenAIHttpClient, type OpenAIHttpHints, type OpenAIHttpOptions, openAIHttpOptionsShape } from './openai-http-client.js';
 
 /** Options for {@link OpenAIEmbedder}; validated once, in the constructor. */
-export interface OpenAIEmbedderOptions {
+export interface OpenAIEmbedderOptions extends OpenAIHttpOptions {
   /** API root including its version, e.g. `https://api.openai.com/v1` or `http://localhost:11434/v1`; `/embeddings` is appended. */
   readonly baseUrl: string;
   /** Model name as the server knows it, e.g. `text-embedding-3-small` or `nomic-embed-text`. */
   readonly model: string;
-  /** Sent as `Authorization: Bearer <apiKey>` when non-empty. Never logged and never put in an error. */
-  readonly apiKey?: string;
   /**
    * Length of the model's vectors (1 to 65536). Required rather than discovered: the store sizes its
    * `FLOAT[n]` column before the first call, and a probe request would cost money and fail offline. Every
@@ -29,35 +28,29 @@ export interface OpenAIEmbedderOptions {
   readonly concurrency?: number;
   /** Limit for one attempt (sending, waiting and reading the response), in ms. Default 30000. */
   readonly timeoutMs?: number;
-  /** Retries after a 408, 429, 5xx, network error or timeout, 0 to 10. Default 3 (so at most 4 attempts). */
-  readonly maxRetries?: number;
   /** First backoff delay in ms, doubled on each retry with jitter. Default 500. */
   readonly retryBaseDelayMs?: number;
-  /** Cap on any one wait in ms, including one asked for by `Retry-After`. Default 30000. */
-  readonly retryMaxDelayMs?: number;
 }
 
 const optionsSchema = z.strictObject({
-  baseUrl: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://localhost:11434/v1' })
-    .refine((url) => {
-      const parsed = new URL(url);
-      return parsed.username === '' && parsed.password === '';
-    }, 'must not contain credentials; pass apiKey instead'),
+  ...openAIHttpOptionsShape({ maxConcurrency: 64, timeoutMs: 30_000, retryBaseDelayMs: 500 }),
   model: z.string().min(1),
-  apiKey: z.string().optional(),
   dimensions: z.int().min(1).max(65_536),
   requestDimensions: z.boolean().default(false),
   id: z.string().min(1).optional(),
   batchSize: z.int().min(1).max(2048).default(64),
-  concurrency: z.int().min(1).max(64).default(4),
-  timeoutMs: z.int().min(1).default(30_000),
-  maxRetries: z.int().min(0).max(10).default(3),
-  retryBaseDelayMs: z.int().min(0).default(500),
-  retryMaxDelayMs: z.int().min(0).default(30_000),
 });
 
 type Settings = z.output<typeof optionsSchema>;
+
+// Hints in this client's option names; each ends an error message the caller reads.
+const HINTS: OpenAIHttpHints = {
+  timeout: 'Raise timeoutMs or lower batchSize, or check that the server is not overloaded.',
+  rateLimited: 'The server is rate-limiting: lower concurrency or batchSize, or raise maxRetries.',
+  serverFailing: 'The server kept failing: check its logs, or raise maxRetries.',
+  tooLarge: 'Lower batchSize, or split long texts with chunkText.',
+  rejected: "Check model, and that no text exceeds the model's input limit (split long texts with chunkText).",
+};
 
 /** One request's worth of texts: `texts[start..end)`, numbered from 1 for messages. */
 interface Batch {
@@ -66,17 +59,6 @@ interface Batch {
   readonly start: number;
   readonly end: number;
 }
-
-/** Why an attempt may be worth repeating. */
-interface Retryable {
-  readonly reason: string;
-  readonly hint: string;
-  readonly status?: number;
-  readonly retryAfterMs?: number;
-  readonly cause?: unknown;
-}
-
-const EXCERPT_LENGTH = 300;
 
 /**
  * Embeds through an OpenAI-compatible HTTP API (OpenAI, Ollama, vLLM, LM Studio, Hugging Face TEI, ...).
@@ -93,9 +75,7 @@ export class OpenAIEmbedder implements Embedder {
   readonly id: string;
   readonly dimensions: number;
   readonly #settings: Settings;
-  readonly #url: string;
-  readonly #headers: Record<string, string>;
-  readonly #apiKey: string | undefined;
+  readonly #http: OpenAIHttpClient;
 
   constructor(options: OpenAIEmbedderOptions) {
     const parsed = optionsSchema.safeParse(options);
@@ -112,10 +92,7 @@ export class OpenAIEmbedder implements Embedder {
     this.#settings = settings;
     this.dimensions = settings.dimensions;
     this.id = settings.id ?? `openai:${settings.model}:${settings.dimensions}`;
-    this.#url = `${settings.baseUrl.replace(/\/+$/, '')}/embeddings`;
-    this.#apiKey = settings.apiKey === '' ? undefined : settings.apiKey;
-    this.#headers = { 'content-type': 'application/json', accept: 'application/json' };
-    if (this.#apiKey !== undefined) this.#headers.authorization = `Bearer ${this.#apiKey}`;
+    this.#http = new OpenAIHttpClient({ ...settings, path: '/embeddings', hints: HINTS });
   }
 
   /** Embeds `texts` in batches; see the class comment for failure and cancellation behaviour. */
@@ -158,110 +135,39 @@ export class OpenAIEmbedder implements Embedder {
       if (text !== '') inputs.push(text);
     }
     if (inputs.length === 0) return vectors;
-    const body = JSON.stringify({
-      model: this.#settings.model,
-      input: inputs,
-      encoding_format: 'float',
-      ...(this.#settings.requestDimensions ? { dimensions: this.dimensions } : {}),
-    });
-    const { maxRetries, retryBaseDelayMs, retryMaxDelayMs } = this.#settings;
-    for (let attempt = 0; ; attempt++) {
-      const outcome = await this.#attempt(batch, body, inputs.length, signal);
-      if (Array.isArray(outcome)) {
-        let k = 0;
-        for (let i = batch.start; i < batch.end; i++) if (texts[i] !== '') vectors[i - batch.start] = outcome[k++]!;
-        return vectors;
-      }
-      if (attempt >= maxRetries) {
-        const attempts = attempt + 1;
-        throw new DatasetError(
-          'EMBEDDER_FAILED',
-          `${this.#where(batch)} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${outcome.reason}. ${outcome.hint}`,
-          { data: this.#data(batch, { status: outcome.status, attempts }), cause: outcome.cause, retryable: true },
-        );
-      }
-      const wait =
-        outcome.retryAfterMs === undefined
-          ? backoffDelay(attempt, retryBaseDelayMs, retryMaxDelayMs)
-          : Math.min(outcome.retryAfterMs, retryMaxDelayMs);
-      await sleep(wait, signal);
+    const outcome = await this.#http.post(
+      {
+        model: this.#settings.model,
+        input: inputs,
+        encoding_format: 'float',
+        ...(this.#settings.requestDimensions ? { dimensions: this.dimensions } : {}),
+      },
+      signal,
+    );
+    switch (outcome.kind) {
+      case 'aborted':
+        throw abortedError(outcome.signal);
+      case 'exhausted':
+        throw new DatasetError('EMBEDDER_FAILED', `${this.#where(batch)} ${outcome.message}`, {
+          data: this.#data(batch, { status: outcome.status, attempts: outcome.attempts }),
+          cause: outcome.cause,
+          retryable: true,
+        });
+      case 'rejected':
+        throw new DatasetError('EMBEDDER_FAILED', `${this.#where(batch)} ${outcome.message}`, {
+          data: this.#data(batch, { status: outcome.status, attempts: undefined }),
+        });
+      case 'not-json':
+        throw this.#malformed(batch, 'the body is not JSON', outcome.text);
     }
+    const embedded = this.#parse(batch, outcome.json, outcome.text, inputs.length);
+    let k = 0;
+    for (let i = batch.start; i < batch.end; i++) if (texts[i] !== '') vectors[i - batch.start] = embedded[k++]!;
+    return vectors;
   }
 
-  // One HTTP exchange: vectors, a reason to retry, or a thrown DatasetError that retrying would not fix.
-  async #attempt(
-    batch: Batch,
-    body: string,
-    expected: number,
-    signal: AbortSignal | undefined,
-  ): Promise<Float32Array[] | Retryable> {
-    throwIfAborted(signal);
-    const controller = new AbortController();
-    const onAbort = (): void => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new Error('timeout'));
-    }, this.#settings.timeoutMs);
-    let response: Response;
-    let text: string;
-    try {
-      response = await fetch(this.#url, { method: 'POST', headers: this.#headers, body, signal: controller.signal });
-      text = await response.text();
-    } catch (error) {
-      if (signal?.aborted) throw abortedError(signal);
-      if (timedOut) {
-        return {
-          reason: `no complete response within ${this.#settings.timeoutMs} ms`,
-          hint: 'Raise timeoutMs or lower batchSize, or check that the server is not overloaded.',
-        };
-      }
-      return {
-        reason: `network error (${describeNetworkError(error)})`,
-        hint: `Check that an OpenAI-compatible server is running at ${this.#settings.baseUrl}.`,
-        cause: error,
-      };
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    }
-    const status = response.status;
-    if (status === 408 || status === 429 || status >= 500) {
-      return {
-        reason: `HTTP ${status}${this.#excerpt(text)}`,
-        status,
-        retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
-        hint:
-          status === 429
-            ? 'The server is rate-limiting: lower concurrency or batchSize, or raise maxRetries.'
-            : 'The server kept failing: check its logs, or raise maxRetries.',
-      };
-    }
-    if (!response.ok) {
-      throw new DatasetError(
-        'EMBEDDER_FAILED',
-        `${this.#where(batch)} failed with HTTP ${status}${this.#excerpt(text)}. ${hintFor(status)}`,
-        { data: this.#data(batch, { status, attempts: undefined }) },
-      );
-    }
-    return this.#parse(batch, text, expected);
-  }
-
-  #parse(batch: Batch, text: string, expected: number): Float32Array[] {
-    const malformed = (problem: string): DatasetError =>
-      new DatasetError(
-        'EMBEDDER_FAILED',
-        `${this.#where(batch)} returned a malformed response: ${problem}${this.#excerpt(text)}. ` +
-          'Check that baseUrl points at an OpenAI-compatible embeddings API.',
-        { data: this.#data(batch, { status: 200, attempts: undefined }) },
-      );
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw malformed('the body is not JSON');
-    }
+  #parse(batch: Batch, json: unknown, text: string, expected: number): Float32Array[] {
+    const malformed = (problem: string): DatasetError => this.#malformed(batch, problem, text);
     const data = isObject(json) ? json.data : undefined;
     if (!Array.isArray(data)) throw malformed('no "data" array');
     if (data.length !== expected) throw malformed(`${data.length} embeddings for ${expected} inputs`);
@@ -296,38 +202,25 @@ export class OpenAIEmbedder implements Embedder {
     return vectors as Float32Array[];
   }
 
+  #malformed(batch: Batch, problem: string, text: string): DatasetError {
+    return new DatasetError(
+      'EMBEDDER_FAILED',
+      `${this.#where(batch)} returned a malformed response: ${problem}${this.#http.excerpt(text)}. ` +
+        'Check that baseUrl points at an OpenAI-compatible embeddings API.',
+      { data: this.#data(batch, { status: 200, attempts: undefined }) },
+    );
+  }
+
   #where(batch: Batch): string {
     const texts = batch.end - batch.start === 1 ? `text ${batch.start}` : `texts ${batch.start}-${batch.end - 1}`;
-    return `Embedding request ${batch.number} of ${batch.count} (${texts}) to ${this.#url}`;
+    return `Embedding request ${batch.number} of ${batch.count} (${texts}) to ${this.#http.url}`;
   }
 
   #data(batch: Batch, extra: Record<string, unknown>): Record<string, unknown> {
-    return { url: this.#url, model: this.#settings.model, batch: batch.number, start: batch.start, end: batch.end, ...extra };
-  }
-
-  // A short, single-line, key-free piece of the response body for error messages.
-  #excerpt(text: string): string {
-    let excerpt = text.replace(/\s+/g, ' ').trim();
-    if (this.#apiKey !== undefined) excerpt = excerpt.replaceAll(this.#apiKey, '[redacted]');
-    if (excerpt === '') return '';
-    return `: ${excerpt.length > EXCERPT_LENGTH ? `${excerpt.slice(0, EXCERPT_LENGTH)}...` : excerpt}`;
+    return { url: this.#http.url, model: this.#settings.model, batch: batch.number, start: batch.start, end: batch.end, ...extra };
   }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function hintFor(status: number): string {
-  if (status === 401 || status === 403) return 'Check apiKey.';
-  if (status === 404) return 'Check baseUrl (it should end in the API version, e.g. /v1) and model.';
-  if (status === 413) return 'Lower batchSize, or split long texts with chunkText.';
-  return 'Check model, and that no text exceeds the model\'s input limit (split long texts with chunkText).';
-}
-
-function describeNetworkError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause: unknown = error.cause;
-  if (isObject(cause) && typeof cause.code === 'string') return `${error.message}: ${cause.code}`;
-  return error.message;
 }

@@ -1,0 +1,251 @@
+// The HTTP half of every OpenAI-compatible client (`/embeddings` here, `/chat/completions` in core): one JSON
+// POST with auth, a timeout per attempt, cancellation and retries. Each client keeps its own errors.
+import { setTimeout as delay } from 'node:timers/promises';
+import { z } from 'zod';
+import { backoffDelay, parseRetryAfter } from './retry.js';
+
+/** The options every OpenAI-compatible client takes; each client's options extend these (see {@link openAIHttpOptionsShape}). */
+export interface OpenAIHttpOptions {
+  /** API root including its version, e.g. `https://api.openai.com/v1` or `http://localhost:11434/v1`; the client appends its path. */
+  readonly baseUrl: string;
+  /** Sent as `Authorization: Bearer <apiKey>` when non-empty. Never logged and never put in an error. */
+  readonly apiKey?: string;
+  /** Requests in flight at once. */
+  readonly concurrency?: number;
+  /** Limit for one attempt (sending, waiting and reading the response), in ms. */
+  readonly timeoutMs?: number;
+  /** Retries after a 408, 429, 5xx, network error or timeout, 0 to 10. Default 3 (so at most 4 attempts). */
+  readonly maxRetries?: number;
+  /** First backoff delay in ms, doubled on each retry with jitter. */
+  readonly retryBaseDelayMs?: number;
+  /** Cap on any one wait in ms, including one asked for by `Retry-After`. Default 30000. */
+  readonly retryMaxDelayMs?: number;
+}
+
+/** The bounds and defaults of {@link openAIHttpOptionsShape} that differ from client to client. */
+export interface OpenAIHttpDefaults {
+  /** Largest `concurrency` allowed (the default is 4). */
+  readonly maxConcurrency: number;
+  /** Default `timeoutMs`: how long the client's requests may fairly take. */
+  readonly timeoutMs: number;
+  /** Default `retryBaseDelayMs`. */
+  readonly retryBaseDelayMs: number;
+}
+
+/**
+ * The zod fields of {@link OpenAIHttpOptions}, for a client to spread into its own `z.strictObject`: `baseUrl`
+ * must be http(s) without credentials in it, `concurrency` is 1 to `maxConcurrency` (default 4), `maxRetries`
+ * 0 to 10 (default 3), `retryMaxDelayMs` defaults to 30000.
+ */
+export function openAIHttpOptionsShape(defaults: OpenAIHttpDefaults) {
+  return {
+    baseUrl: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://localhost:11434/v1' })
+      .refine((url) => {
+        const parsed = new URL(url);
+        return parsed.username === '' && parsed.password === '';
+      }, 'must not contain credentials; pass apiKey instead'),
+    apiKey: z.string().optional(),
+    concurrency: z.int().min(1).max(defaults.maxConcurrency).default(4),
+    timeoutMs: z.int().min(1).default(defaults.timeoutMs),
+    maxRetries: z.int().min(0).max(10).default(3),
+    retryBaseDelayMs: z.int().min(0).default(defaults.retryBaseDelayMs),
+    retryMaxDelayMs: z.int().min(0).default(30_000),
+  };
+}
+
+/** What to tell the caller to do about each kind of failure, in the words of the client's own options. */
+export interface OpenAIHttpHints {
+  /** After the last attempt timed out. */
+  readonly timeout: string;
+  /** After the last attempt got a 429. */
+  readonly rateLimited: string;
+  /** After the last attempt got a 408 or 5xx. */
+  readonly serverFailing: string;
+  /** For a 413. */
+  readonly tooLarge: string;
+  /** For any other status that retrying would not fix (401, 403 and 404 have hints of their own). */
+  readonly rejected: string;
+}
+
+/** Settings for {@link OpenAIHttpClient}, already validated (usually through {@link openAIHttpOptionsShape}). */
+export interface OpenAIHttpClientOptions {
+  readonly baseUrl: string;
+  /** Appended to `baseUrl` (less its trailing slashes), e.g. `/embeddings`. */
+  readonly path: string;
+  readonly apiKey?: string | undefined;
+  readonly timeoutMs: number;
+  readonly maxRetries: number;
+  readonly retryBaseDelayMs: number;
+  readonly retryMaxDelayMs: number;
+  readonly hints: OpenAIHttpHints;
+}
+
+/**
+ * How a POST ended. `ok`: a 2xx with a JSON body. The rest are failures for the caller to turn into its own
+ * error: `aborted` (the caller's signal fired; rethrow as cancellation), `exhausted` (every attempt met a 408,
+ * 429, 5xx, network error or timeout: worth repeating later), `rejected` (a status retrying would not fix),
+ * `not-json` (a 2xx whose body is not JSON). `message` continues a sentence that names the request, e.g.
+ * `failed after 4 attempts: HTTP 503: busy. The server kept failing: ...`; no message holds the API key.
+ */
+export type OpenAIHttpOutcome =
+  | { readonly kind: 'ok'; readonly status: number; readonly json: unknown; readonly text: string }
+  | OpenAIHttpFailure;
+
+/** The failures of {@link OpenAIHttpOutcome}. */
+export type OpenAIHttpFailure =
+  | { readonly kind: 'aborted'; readonly signal: AbortSignal }
+  | { readonly kind: 'exhausted'; readonly message: string; readonly attempts: number; readonly status: number | undefined; readonly cause: unknown }
+  | { readonly kind: 'rejected'; readonly message: string; readonly status: number }
+  | { readonly kind: 'not-json'; readonly status: number; readonly text: string };
+
+/** Why an attempt may be worth repeating. */
+interface Retryable {
+  readonly kind: 'retry';
+  readonly reason: string;
+  readonly hint: string;
+  readonly status?: number;
+  readonly retryAfterMs?: number;
+  readonly cause?: unknown;
+}
+
+const EXCERPT_LENGTH = 300;
+
+/**
+ * POSTs JSON to `{baseUrl}{path}` of an OpenAI-compatible API: `Authorization: Bearer` when there is a key, a
+ * fresh timeout for each attempt, the caller's signal cancelling the request in flight or the wait between
+ * attempts, and 408, 429, 5xx, network errors and timeouts retried with exponential backoff and jitter, or after
+ * the server's `Retry-After` (both capped by `retryMaxDelayMs`). It never throws for an HTTP outcome: it
+ * returns an {@link OpenAIHttpOutcome}.
+ */
+export class OpenAIHttpClient {
+  /** Where requests go, `{baseUrl}{path}`; safe to show (credentials are not allowed in `baseUrl`). */
+  readonly url: string;
+  readonly #baseUrl: string;
+  readonly #apiKey: string | undefined;
+  readonly #headers: Record<string, string>;
+  readonly #timeoutMs: number;
+  readonly #maxRetries: number;
+  readonly #retryBaseDelayMs: number;
+  readonly #retryMaxDelayMs: number;
+  readonly #hints: OpenAIHttpHints;
+
+  constructor(options: OpenAIHttpClientOptions) {
+    this.#baseUrl = options.baseUrl;
+    this.url = `${options.baseUrl.replace(/\/+$/, '')}${options.path}`;
+    this.#apiKey = options.apiKey === '' ? undefined : options.apiKey;
+    this.#headers = { 'content-type': 'application/json', accept: 'application/json' };
+    if (this.#apiKey !== undefined) this.#headers.authorization = `Bearer ${this.#apiKey}`;
+    this.#timeoutMs = options.timeoutMs;
+    this.#maxRetries = options.maxRetries;
+    this.#retryBaseDelayMs = options.retryBaseDelayMs;
+    this.#retryMaxDelayMs = options.retryMaxDelayMs;
+    this.#hints = options.hints;
+  }
+
+  /** Sends `body` as JSON, retrying as the class comment says, and returns how it ended. */
+  async post(body: unknown, signal?: AbortSignal): Promise<OpenAIHttpOutcome> {
+    const payload = JSON.stringify(body);
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await this.#attempt(payload, signal);
+      if (outcome.kind !== 'retry') return outcome;
+      if (attempt >= this.#maxRetries) {
+        const attempts = attempt + 1;
+        return {
+          kind: 'exhausted',
+          message: `failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${outcome.reason}. ${outcome.hint}`,
+          attempts,
+          status: outcome.status,
+          cause: outcome.cause,
+        };
+      }
+      const wait =
+        outcome.retryAfterMs === undefined
+          ? backoffDelay(attempt, this.#retryBaseDelayMs, this.#retryMaxDelayMs)
+          : Math.min(outcome.retryAfterMs, this.#retryMaxDelayMs);
+      try {
+        await delay(wait, undefined, signal === undefined ? {} : { signal });
+      } catch (error) {
+        if (!signal?.aborted) throw error;
+        return { kind: 'aborted', signal };
+      }
+    }
+  }
+
+  /** `text` with every occurrence of the API key replaced by `[redacted]`, for anything the server wrote that may echo it. */
+  redact(text: string): string {
+    return this.#apiKey === undefined ? text : text.replaceAll(this.#apiKey, '[redacted]');
+  }
+
+  /** A short, single-line, key-free piece of a response body to end an error message with: `: …`, or '' for an empty body. */
+  excerpt(text: string): string {
+    const excerpt = this.redact(text.replace(/\s+/g, ' ').trim());
+    if (excerpt === '') return '';
+    return `: ${excerpt.length > EXCERPT_LENGTH ? `${excerpt.slice(0, EXCERPT_LENGTH)}...` : excerpt}`;
+  }
+
+  // One HTTP exchange: how it ended for good, or a reason to try again.
+  async #attempt(payload: string, signal: AbortSignal | undefined): Promise<OpenAIHttpOutcome | Retryable> {
+    if (signal?.aborted) return { kind: 'aborted', signal };
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error('timeout'));
+    }, this.#timeoutMs);
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(this.url, { method: 'POST', headers: this.#headers, body: payload, signal: controller.signal });
+      text = await response.text();
+    } catch (error) {
+      if (signal?.aborted) return { kind: 'aborted', signal };
+      if (timedOut) return { kind: 'retry', reason: `no complete response within ${this.#timeoutMs} ms`, hint: this.#hints.timeout };
+      return {
+        kind: 'retry',
+        reason: `network error (${describeNetworkError(error)})`,
+        hint: `Check that an OpenAI-compatible server is running at ${this.#baseUrl}.`,
+        cause: error,
+      };
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+    const status = response.status;
+    if (status === 408 || status === 429 || status >= 500) {
+      return {
+        kind: 'retry',
+        reason: `HTTP ${status}${this.excerpt(text)}`,
+        status,
+        retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+        hint: status === 429 ? this.#hints.rateLimited : this.#hints.serverFailing,
+      };
+    }
+    if (!response.ok) return { kind: 'rejected', message: `failed with HTTP ${status}${this.excerpt(text)}. ${this.#rejectedHint(status)}`, status };
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return { kind: 'not-json', status, text };
+    }
+    return { kind: 'ok', status, json, text };
+  }
+
+  #rejectedHint(status: number): string {
+    if (status === 401 || status === 403) return 'Check apiKey.';
+    if (status === 404) return 'Check baseUrl (it should end in the API version, e.g. /v1) and model.';
+    if (status === 413) return this.#hints.tooLarge;
+    return this.#hints.rejected;
+  }
+}
+
+function describeNetworkError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause: unknown = error.cause;
+  if (typeof cause === 'object' && cause !== null && typeof (cause as { code?: unknown }).code === 'string') {
+    return `${error.message}: ${(cause as { code: string }).code}`;
+  }
+  return error.message;
+}
