@@ -122,7 +122,7 @@ export class FrameDataset {
           options.signal?.throwIfAborted();
           await connection.run('COMMIT');
           this.#embedding.info = tx.embeddingInfo;
-          if (tx.wrote) this.#vectors.invalidate();
+          if (tx.wrote) this.#vectors.committed(tx.vectorChanges);
           return result;
         } catch (error) {
           await connection.run('ROLLBACK').catch(() => {

@@ -7,6 +7,7 @@ import { SqlParams } from '../sql/params.js';
 import { groupByFilter } from './filter-groups.js';
 import type { Ranking } from './ranked.js';
 import type { VectorQuery } from './vector-search.js';
+import { PatchedSnapshot, type VectorChanges } from './patched-snapshot.js';
 import { VectorSnapshot } from './vector-snapshot.js';
 
 /**
@@ -16,35 +17,78 @@ import { VectorSnapshot } from './vector-snapshot.js';
 export const DEFAULT_VECTOR_CACHE_BYTES = 1024 ** 3;
 
 /**
- * Holds the latest VectorSnapshot of a dataset. Every committed write bumps the version; the next search
- * loads a fresh snapshot in one read transaction. Datasets whose vectors exceed the budget are not cached.
+ * Holds the latest vectors of a dataset for search. Every committed write bumps the version. A commit whose
+ * vector changes are known (see DatasetTransaction.vectorChanges) is laid over the snapshot at the next
+ * search (PatchedSnapshot), so adding or deleting a few records does not reload every vector; any other
+ * commit, or changes too large for an overlay, make the next search load a fresh snapshot in one read
+ * transaction. Datasets whose vectors exceed the budget are not cached.
  */
 export class VectorCache {
   readonly #maxBytes: number;
   #version = 0;
-  #snapshot: { version: number; snapshot: VectorSnapshot } | null = null;
-  #loading: { version: number; promise: Promise<VectorSnapshot | null> } | null = null;
+  /** The snapshot of `version`, once `pending` is laid over it. */
+  #current: { version: number; snapshot: PatchedSnapshot } | null = null;
+  /** Changes committed since `current` was built, merged in commit order (the last write of a uuid wins). */
+  #pending: Map<string, Float32Array | null> | null = null;
+  #loading: { version: number; promise: Promise<PatchedSnapshot | null> } | null = null;
 
   constructor(maxBytes = DEFAULT_VECTOR_CACHE_BYTES) {
     this.#maxBytes = maxBytes;
   }
 
-  /** Marks the cached vectors stale; called after every commit that wrote records. */
+  /** Marks the cached vectors stale; the next search loads them afresh. */
   invalidate(): void {
     this.#version++;
-    this.#snapshot = null;
+    this.#current = null;
+    this.#pending = null;
+  }
+
+  /**
+   * Records a commit that wrote records: its vector changes are laid over the cached snapshot at the next
+   * search, or, when they are unknown (null) or there is no current snapshot, the vectors are reloaded.
+   */
+  committed(changes: VectorChanges | null): void {
+    const current = this.#current;
+    if (changes === null || current === null || current.version !== this.#version) {
+      this.invalidate();
+      return;
+    }
+    const pending = this.#pending ?? new Map<string, Float32Array | null>();
+    for (const [uuid, vector] of changes) pending.set(uuid, vector);
+    // Commits with no search between them must not pile up vectors without end.
+    if (pending.size > current.snapshot.overlayLimit) {
+      this.invalidate();
+      return;
+    }
+    this.#version++;
+    this.#current = { version: this.#version, snapshot: current.snapshot };
+    this.#pending = pending;
   }
 
   /** The current snapshot, loading it through `connection` when stale; null when over budget. */
-  async snapshot(connection: DuckDBConnection, dimensions: number): Promise<VectorSnapshot | null> {
+  async snapshot(connection: DuckDBConnection, dimensions: number): Promise<PatchedSnapshot | null> {
     const version = this.#version;
-    if (this.#snapshot?.version === version) return this.#snapshot.snapshot;
+    const current = this.#current;
+    if (current?.version === version) {
+      const pending = this.#pending;
+      if (pending === null) return current.snapshot;
+      this.#pending = null;
+      const patched = current.snapshot.patched(pending, this.#maxBytes);
+      if (patched !== null) {
+        this.#current = { version, snapshot: patched };
+        return patched;
+      }
+      this.#current = null;
+    }
     if (this.#loading?.version !== version) {
-      const promise = load(connection, dimensions, this.#maxBytes);
+      const promise = load(connection, dimensions, this.#maxBytes).then((snapshot) => (snapshot === null ? null : PatchedSnapshot.of(snapshot)));
       this.#loading = { version, promise };
       promise.then(
         (snapshot) => {
-          if (snapshot !== null && this.#version === version) this.#snapshot = { version, snapshot };
+          if (snapshot !== null && this.#version === version) {
+            this.#current = { version, snapshot };
+            this.#pending = null;
+          }
         },
         () => {},
       );
@@ -75,12 +119,12 @@ async function load(connection: DuckDBConnection, dimensions: number, maxBytes: 
   }
 }
 
-/** Runs vector queries on a snapshot, finding each distinct filter's rows with one SQL query. */
-export async function snapshotSearch(connection: DuckDBConnection, snapshot: VectorSnapshot, queries: readonly VectorQuery[]): Promise<Ranking[]> {
+/** Runs vector queries on a snapshot, finding each distinct filter's records with one SQL query. */
+export async function snapshotSearch(connection: DuckDBConnection, snapshot: PatchedSnapshot, queries: readonly VectorQuery[]): Promise<Ranking[]> {
   const byFilter = groupByFilter(queries.map((query) => query.filter));
   const rankings: Ranking[] = new Array(queries.length);
   for (const [filter, indexes] of byFilter) {
-    let rows: Int32Array | null = null;
+    let ids: string[] | null = null;
     if (filter !== '') {
       const params = new SqlParams();
       const where = compileFilter(filter, { params, hasEmbedding: true });
@@ -89,9 +133,9 @@ export async function snapshotSearch(connection: DuckDBConnection, snapshot: Vec
         params.values,
         params.types,
       );
-      rows = snapshot.rowsOf(reader.getRows().map((row) => row[0] as string));
+      ids = reader.getRows().map((row) => row[0] as string);
     }
-    const results = snapshot.search(indexes.map((i) => queries[i]!), rows);
+    const results = snapshot.search(indexes.map((i) => queries[i]!), ids);
     indexes.forEach((queryIndex, i) => {
       rankings[queryIndex] = results[i]!;
     });

@@ -305,6 +305,11 @@ export class VectorSnapshot {
     if (this.quantized && ids.length > layout.tileRows) startTileHelper();
   }
 
+  /** Whether the snapshot holds a vector for `id`. */
+  has(id: string): boolean {
+    return this.#positions.has(id);
+  }
+
   /** Rows of the given ids (ids without a vector in this snapshot are skipped), in ascending order. */
   rowsOf(ids: readonly string[]): Int32Array {
     const rows: number[] = [];

@@ -1,6 +1,7 @@
 // Write operations inside one DuckDB transaction; a FrameDataset hands one to each transaction callback.
 import { type DuckDBConnection, listValue } from '@duckdb/node-api';
 import { DatasetError } from '../errors.js';
+import type { VectorChanges } from '../search/patched-snapshot.js';
 import type { NewRecord, RecordPatch } from '../record.js';
 import { DOCUMENTS_TABLE, META_TABLE } from '../schema.js';
 import { SqlParams } from '../sql/params.js';
@@ -8,6 +9,9 @@ import { DatasetReader, type EmbeddingInfo, type EmbeddingState } from './datase
 import { normalizeUuid, patchStoredRow, type StoredRow, toStoredRow } from './record-codec.js';
 import { appendRows } from './row-io.js';
 import { UuidSet } from './uuid-set.js';
+
+/** Vector changes a transaction tracks for the vector cache; a larger write makes the next search reload. */
+const MAX_TRACKED_VECTOR_CHANGES = 20_000;
 
 /** Options for writes that may carry vectors. */
 export interface WriteOptions {
@@ -64,6 +68,7 @@ export class DatasetTransaction extends DatasetReader {
   #probe: Promise<void> | null = null;
   /** Writes begun so far; answers that a write may have overtaken are not kept. */
   #writes = 0;
+  #vectorChanges: Map<string, Float32Array | null> | null = new Map();
   /**
    * Ids an `existing` query found missing and no write of this transaction has added since: `add` need not
    * look them up again (a caller that checked first, as imports do, would otherwise pay for two scans).
@@ -227,9 +232,27 @@ export class DatasetTransaction extends DatasetReader {
     return this.#probe;
   }
 
+  /**
+   * What this transaction did to the vectors, uuid by uuid, so the vector cache can lay it over its snapshot
+   * after the commit; null when it changed more records than are worth tracking (the cache then reloads).
+   */
+  get vectorChanges(): VectorChanges | null {
+    return this.#vectorChanges;
+  }
+
+  #trackVector(uuid: string, vector: Float32Array | null): void {
+    const changes = this.#vectorChanges;
+    if (changes === null) return;
+    // A copy: the caller may reuse its array once the write returns.
+    changes.set(uuid, vector === null ? null : vector.slice());
+    // Past this, holding every written vector until the commit costs more memory than a reload costs time.
+    if (changes.size > MAX_TRACKED_VECTOR_CHANGES) this.#vectorChanges = null;
+  }
+
   async #remove(uuids: readonly string[]): Promise<void> {
     if (uuids.length === 0) return;
     this.#writes++;
+    for (const uuid of uuids) this.#trackVector(uuid, null);
     if (this.#added !== null) for (const uuid of uuids) this.#added.delete(uuid);
     await this.#hooks.beforeDelete(this.connection, uuids);
     const params = new SqlParams();
@@ -244,6 +267,7 @@ export class DatasetTransaction extends DatasetReader {
     await appendRows(this.connection, rows, this.#local.info?.dimensions ?? null);
     await this.#hooks.afterInsert(this.connection, rows);
     for (const row of rows) {
+      this.#trackVector(row.uuid, row.embedding);
       this.#added?.add(row.uuid);
       this.#absent.delete(row.uuid);
     }
