@@ -1,6 +1,6 @@
 // Benchmark: batch_import and batch_export of N JSONL records against DuckDB's own read_json / COPY on the same
 // files, in one run; with `--rss`, peak RSS of an import+export at 100k and at N, each in a child process, with
-// DuckDB's default memory limit and with the bounded one a server would run large imports under.
+// DuckDB's default memory limit and with the bounded ones a server would run large imports under.
 // Usage: node bench/import-export.bench.mjs [N=1000000] [--rss] [--memory-limit=<size>]
 // The corpus is the shared npm-summaries corpus without vectors (about 160k documents; larger N repeat them with
 // fresh uuids). Imports run with generate_embeddings: false, so the figure is the import pipeline itself.
@@ -21,8 +21,11 @@ const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const mode = args.includes('--child') ? 'child' : 'main';
 // DuckDB's memory_limit for the dataset (`--memory-limit=256MB`); without it, DuckDB's default (80% of RAM).
 const memoryLimit = args.find((a) => a.startsWith('--memory-limit='))?.slice('--memory-limit='.length);
-/** The limit the bounded RSS runs use: the `--memory-limit` a server operator would set for large imports. */
-const RSS_MEMORY_LIMIT = '256MB';
+/**
+ * The limits the bounded RSS runs use, as a server operator would set `--memory-limit` for large imports: the
+ * 1M peak is about the process's base plus what DuckDB caches up to its limit, so each shows where that lands.
+ */
+const RSS_MEMORY_LIMITS = ['256MB', '128MB'];
 
 async function makeSource(path, n) {
   const corpus = join(tmpdir(), 'cf-corpus-novec.jsonl');
@@ -43,7 +46,7 @@ async function makeSource(path, n) {
 
 async function ours(dir, source) {
   const dataset = await FrameDataset.open({ path: join(dir, 'ours.duckdb'), ...(memoryLimit === undefined ? {} : { memoryLimit }) });
-  const context = { dataset, embedder: new HashEmbedder(), allowedRoots: [dir] };
+  const context = { dataset, embedder: new HashEmbedder(), allowedRoots: [dir, dirname(source)] };
   let start = performance.now();
   const imported = await batchImport({ source_path: source, format: 'jsonl', generate_embeddings: false }, context);
   const importS = (performance.now() - start) / 1000;
@@ -85,12 +88,16 @@ async function native(dir, source) {
 
 const dir = mkdtempSync(join(tmpdir(), 'cf-bench-ie-'));
 try {
-  const source = join(dir, 'source.jsonl');
-  await makeSource(source, N);
   if (mode === 'child') {
+    // The parent wrote the source file: this process never holds the corpus, so its peak is the import and
+    // export alone.
+    const source = args.find((a) => a.startsWith('--source='))?.slice('--source='.length);
+    if (source === undefined) throw new Error('--child needs --source=<file>');
     await ours(dir, source);
     console.log(JSON.stringify({ n: N, max_rss_mb: process.resourceUsage().maxRSS / 1024 }));
   } else {
+    const source = join(dir, 'source.jsonl');
+    await makeSource(source, N);
     const base = await native(dir, source);
     const mine = await ours(dir, source);
     mine.nativeTableExportS = await nativeTableExport(dir);
@@ -110,11 +117,14 @@ try {
     console.log(`batch_export ${N} rows to JSONL: ${result.export_rows_per_s.toFixed(0)} rows/s; DuckDB COPY: ${result.native_export_rows_per_s.toFixed(0)} rows/s; ratio ${result.export_ratio.toFixed(3)}x; DuckDB COPY of the dataset's table: ${result.native_table_export_rows_per_s.toFixed(0)} rows/s, ratio ${result.table_export_ratio.toFixed(3)}x (target 0.5x)`);
     const rss = [];
     if (args.includes('--rss')) {
-      for (const limit of [undefined, RSS_MEMORY_LIMIT]) {
+      for (const limit of [undefined, ...RSS_MEMORY_LIMITS]) {
         const sizes = [];
         for (const n of [100_000, N]) {
-          const flags = [String(n), '--child', ...(limit === undefined ? [] : [`--memory-limit=${limit}`])];
+          const sized = n === N ? source : join(dir, `source-${n}.jsonl`);
+          if (!existsSync(sized)) await makeSource(sized, n);
+          const flags = [String(n), '--child', `--source=${sized}`, ...(limit === undefined ? [] : [`--memory-limit=${limit}`])];
           const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...flags], { encoding: 'utf8' });
+          if (child.status !== 0) throw new Error(`the RSS child for ${n} rows failed: ${child.stderr}`);
           const line = child.stdout.trim().split('\n').pop();
           const mb = JSON.parse(line).max_rss_mb;
           console.log(`peak RSS, import + export of ${n}${limit === undefined ? '' : ` (memory limit ${limit})`}: ${mb.toFixed(0)} MB`);
