@@ -31,10 +31,17 @@ export interface OpenAIChatEnhancerOptions extends OpenAIHttpOptions {
   readonly temperature?: number;
   /** Sent as `max_tokens` when given, to bound the reply. */
   readonly maxTokens?: number;
+  /** Largest response read, in bytes, at least 1024. Default 8388608 (8 MiB), several times the longest reply a model writes. */
+  readonly maxResponseBytes?: number;
 }
 
+// The default maxResponseBytes: a reply at the largest output limit models have (~128k tokens, about half a
+// million characters) stays under 3 MiB even with every character \u-escaped in the completion's JSON, so
+// 8 MiB only stops what is not a reply.
+const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1_048_576;
+
 const optionsSchema = z.strictObject({
-  ...openAIHttpOptionsShape({ maxConcurrency: 32, timeoutMs: 120_000, retryBaseDelayMs: 1_000 }),
+  ...openAIHttpOptionsShape({ maxConcurrency: 32, timeoutMs: 120_000, retryBaseDelayMs: 1_000, maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES }),
   model: z.string().min(1),
   id: z.string().min(1).optional(),
   batchSize: z.int().min(1).max(50).default(50),
@@ -51,6 +58,8 @@ const HINTS: OpenAIHttpHints = {
   rateLimited: 'The server is rate-limiting: call again later, lower concurrency, or raise maxRetries.',
   serverFailing: 'The server kept failing: check its logs and call again, or raise maxRetries.',
   tooLarge: 'Lower batch_size or maxDocumentChars.',
+  responseTooLarge:
+    'Raise maxResponseBytes if replies this long are expected, or set maxTokens or lower batch_size; otherwise check that baseUrl points at the chat API itself (a proxy or login page may be answering).',
   rejected:
     'Check model, that the server supports response_format {"type": "json_object"}, and that the prompt fits the model (lower batch_size or maxDocumentChars).',
 };
@@ -73,7 +82,8 @@ const responseSchema = z.looseObject({
  * only what it lacks. At most `concurrency` requests are in flight across all calls. 408, 429, 5xx, network
  * errors and timeouts are retried with exponential backoff and jitter, honouring `Retry-After`; a request
  * that still fails throws CoreError ENHANCER_FAILED (`retryable` for those causes) and stops the call's
- * other requests. Aborting the signal cancels requests in flight and rejects with CANCELLED.
+ * other requests; so does a response over `maxResponseBytes`, at once and without a retry. Aborting the
+ * signal cancels requests in flight and rejects with CANCELLED.
  */
 export class OpenAIChatEnhancer implements Enhancer {
   readonly id: string;
@@ -161,6 +171,10 @@ export class OpenAIChatEnhancer implements Enhancer {
         });
       case 'rejected':
         throw new CoreError('ENHANCER_FAILED', `${where} ${outcome.message} Nothing was changed.`, { data: { url, model, status: outcome.status } });
+      case 'too-large':
+        throw new CoreError('ENHANCER_FAILED', `${where} ${outcome.message} Nothing was changed.`, {
+          data: { url, model, status: outcome.status, maxResponseBytes: outcome.maxResponseBytes },
+        });
     }
     // A body that is not JSON at all fails the same way as JSON of the wrong shape.
     const parsed = responseSchema.safeParse(outcome.kind === 'ok' ? outcome.json : undefined);

@@ -140,11 +140,11 @@ describe('OpenAIChatEnhancer requests', () => {
 
   it('times out a request that never answers and retries it, then fails with a retryable ENHANCER_FAILED', async () => {
     const server = await startFakeChatServer(() => 'hang');
-    const error = await failure(enhancer(server.baseUrl, { timeoutMs: 100, maxRetries: 1 }).enhance(requests(1)));
+    const error = await failure(enhancer(server.baseUrl, { timeoutMs: 500, maxRetries: 1 }).enhance(requests(1)));
     expect(server.requests).toHaveLength(2);
     expect(error.code).toBe('ENHANCER_FAILED');
     expect(error.retryable).toBe(true);
-    expect(error.message).toContain('no complete response within 100 ms');
+    expect(error.message).toContain('no complete response within 500 ms');
     // The client hung up on both attempts.
     expect(await Promise.all(server.requests.map((r) => r.dropped))).toEqual([true, true]);
   });
@@ -164,6 +164,34 @@ describe('OpenAIChatEnhancer requests', () => {
     const error = await failure(enhancer(server.baseUrl).enhance(requests(1)));
     expect(error.code).toBe('ENHANCER_FAILED');
     expect(error.message).toContain('something other than a chat completion');
+  });
+
+  it('fails at once with ENHANCER_FAILED naming the cap, maxResponseBytes and the endpoint when a reply runs past the cap', async () => {
+    // An endpoint that streams without end, as a broken proxy might.
+    const server = await startFakeChatServer(() => ({ chunks: (function* () { for (;;) yield '<p>loading</p>'.repeat(64); })() }));
+    const error = await failure(enhancer(server.baseUrl, { apiKey: 'sk-cap-secret', maxResponseBytes: 2048 }).enhance(requests(2)));
+    expect(error).toMatchObject({ code: 'ENHANCER_FAILED', retryable: false });
+    expect(error.message).toMatch(
+      new RegExp(
+        `^Enhancement request 1 of 1 \\(2 documents\\) to ${server.baseUrl}/chat/completions failed: the HTTP 200 response ran past maxResponseBytes \\(2048 bytes = 2 KiB\\); reading stopped at \\d+ bytes and the request was cancelled\\. Raise maxResponseBytes .* or set maxTokens or lower batch_size; .* Nothing was changed\\.$`,
+      ),
+    );
+    expect(error.data).toMatchObject({ url: `${server.baseUrl}/chat/completions`, model: 'test-model', status: 200, maxResponseBytes: 2048 });
+    expect(JSON.stringify(error.data) + error.message).not.toContain('sk-cap-secret');
+    // Not retried, and the server saw the connection closed.
+    expect(server.requests).toHaveLength(1);
+    expect(await server.requests[0]!.dropped).toBe(true);
+  });
+
+  it('accepts a reply within the cap, and caps replies at 8 MiB by default', async () => {
+    const sized = await startFakeChatServer((request) => fakeAnswer(request));
+    expect((await enhancer(sized.baseUrl, { maxResponseBytes: 4096 }).enhance(requests(2))).map((outcome) => outcome.errors)).toEqual([[], []]);
+    const huge = await startFakeChatServer(() => ({ headers: { 'content-length': String(8 * 1_048_576 + 1) }, chunks: [], end: false }));
+    const error = await failure(enhancer(huge.baseUrl).enhance(requests(1)));
+    expect(error.code).toBe('ENHANCER_FAILED');
+    expect(error.message).toContain(`declares ${8 * 1_048_576 + 1} bytes (Content-Length), more than maxResponseBytes (8388608 bytes = 8 MiB)`);
+    expect(error.message).toMatch(/Nothing was changed\.$/);
+    expect(huge.requests).toHaveLength(1);
   });
 
   it('stops the other requests of the call once one fails for good', async () => {
@@ -234,6 +262,9 @@ describe('OpenAIChatEnhancer requests', () => {
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.message).toContain('must not contain credentials');
     expect(error.message).toContain('batchSize');
+    expect(thrown(() => new OpenAIChatEnhancer({ baseUrl: 'http://localhost/v1', model: 'm', maxResponseBytes: 512 })).message).toContain(
+      'maxResponseBytes: must be at least 1024 (1 KiB)',
+    );
     expect(new OpenAIChatEnhancer({ baseUrl: 'http://localhost:11434/v1/', model: 'llama3.1' }).id).toBe('openai-chat:llama3.1');
   });
 });

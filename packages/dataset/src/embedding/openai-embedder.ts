@@ -1,5 +1,5 @@
 // An embedder for any OpenAI-compatible `POST {baseUrl}/embeddings` API: batching, bounded concurrency and checked
-// vectors; the HTTP exchange itself (auth, timeouts, retries) is OpenAIHttpClient's.
+// vectors; the HTTP exchange itself (auth, timeouts, retries, the response size cap) is OpenAIHttpClient's.
 import { z } from 'zod';
 import { DatasetError } from '../errors.js';
 import { abortedError, throwIfAborted } from './abort.js';
@@ -30,10 +30,22 @@ export interface OpenAIEmbedderOptions extends OpenAIHttpOptions {
   readonly timeoutMs?: number;
   /** First backoff delay in ms, doubled on each retry with jitter. Default 500. */
   readonly retryBaseDelayMs?: number;
+  /** Largest response read, in bytes, at least 1024. Default 268435456 (256 MiB): a full batch of 2,048 vectors of 3,072 dimensions, however the server writes its numbers. */
+  readonly maxResponseBytes?: number;
 }
 
+// The default maxResponseBytes must fit the largest batch (batchSize 2,048) of the longest vectors hosted APIs
+// return (3,072, text-embedding-3-large): 6,291,456 numbers. 64 MiB leaves ~10.7 bytes a number, too few: the
+// float32s of a unit vector written in shortest form average ~11.6 characters (-0.0028842222) plus a comma,
+// ~75 MiB in all; servers that widen them to float64 first (Python's json of numpy floats) write ~20.4 on
+// average and up to 25 (-0.0028842222038656473), ~128 MiB compact and ~182 MiB pretty-printed one number to
+// an indented line (~210 MiB if every number took 25). 256 MiB leaves ~42 bytes a number, enough for all of
+// these, and stays under the ~512 MiB string limit. Longer vectors at that batch size need a lower batchSize
+// or a higher maxResponseBytes; the error says so.
+const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1_048_576;
+
 const optionsSchema = z.strictObject({
-  ...openAIHttpOptionsShape({ maxConcurrency: 64, timeoutMs: 30_000, retryBaseDelayMs: 500 }),
+  ...openAIHttpOptionsShape({ maxConcurrency: 64, timeoutMs: 30_000, retryBaseDelayMs: 500, maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES }),
   model: z.string().min(1),
   dimensions: z.int().min(1).max(65_536),
   requestDimensions: z.boolean().default(false),
@@ -49,6 +61,8 @@ const HINTS: OpenAIHttpHints = {
   rateLimited: 'The server is rate-limiting: lower concurrency or batchSize, or raise maxRetries.',
   serverFailing: 'The server kept failing: check its logs, or raise maxRetries.',
   tooLarge: 'Lower batchSize, or split long texts with chunkText.',
+  responseTooLarge:
+    'Raise maxResponseBytes if batchSize vectors of this length really need more, or lower batchSize; otherwise check that baseUrl points at the embeddings API itself (a proxy or login page may be answering).',
   rejected: "Check model, and that no text exceeds the model's input limit (split long texts with chunkText).",
 };
 
@@ -63,7 +77,8 @@ interface Batch {
 /**
  * Embeds through an OpenAI-compatible HTTP API (OpenAI, Ollama, vLLM, LM Studio, Hugging Face TEI, ...).
  * Texts go out in requests of `batchSize`, at most `concurrency` at a time; 408, 429, 5xx, network errors and
- * timeouts are retried with exponential backoff and jitter, honouring `Retry-After`. Empty strings are not
+ * timeouts are retried with exponential backoff and jitter, honouring `Retry-After`; a response over
+ * `maxResponseBytes` is cut off and fails at once. Empty strings are not
  * sent (APIs reject them) and get the zero vector. Every vector's length is checked against `dimensions`.
  *
  * When a request fails for good, no new requests start, those in flight finish (their vectors reach
@@ -159,6 +174,10 @@ export class OpenAIEmbedder implements Embedder {
         });
       case 'not-json':
         throw this.#malformed(batch, 'the body is not JSON', outcome.text);
+      case 'too-large':
+        throw new DatasetError('EMBEDDER_FAILED', `${this.#where(batch)} ${outcome.message}`, {
+          data: this.#data(batch, { status: outcome.status, attempts: undefined, maxResponseBytes: outcome.maxResponseBytes }),
+        });
     }
     const embedded = this.#parse(batch, outcome.json, outcome.text, inputs.length);
     let k = 0;

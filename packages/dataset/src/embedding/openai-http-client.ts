@@ -1,5 +1,7 @@
 // The HTTP half of every OpenAI-compatible client (`/embeddings` here, `/chat/completions` in core): one JSON
-// POST with auth, a timeout per attempt, cancellation and retries. Each client keeps its own errors.
+// POST with auth, a timeout per attempt, a cap on the response size, cancellation and retries. Each client keeps
+// its own errors.
+import { constants as bufferConstants } from 'node:buffer';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { backoffDelay, parseRetryAfter } from './retry.js';
@@ -20,6 +22,11 @@ export interface OpenAIHttpOptions {
   readonly retryBaseDelayMs?: number;
   /** Cap on any one wait in ms, including one asked for by `Retry-After`. Default 30000. */
   readonly retryMaxDelayMs?: number;
+  /**
+   * Largest response body read, in bytes (after any decompression), at least 1024. A longer body fails the request
+   * without a retry, so a wrong or hostile endpoint cannot make the process buffer without bound.
+   */
+  readonly maxResponseBytes?: number;
 }
 
 /** The bounds and defaults of {@link openAIHttpOptionsShape} that differ from client to client. */
@@ -30,12 +37,19 @@ export interface OpenAIHttpDefaults {
   readonly timeoutMs: number;
   /** Default `retryBaseDelayMs`. */
   readonly retryBaseDelayMs: number;
+  /** Default `maxResponseBytes`: room for the largest response the client's largest request can fairly get. */
+  readonly maxResponseBytes: number;
 }
+
+// The largest `maxResponseBytes` allowed: the body is decoded into one string for `JSON.parse`, and a UTF-8 body
+// never has more characters than bytes, so this keeps it within the longest string Node can hold (~512 MiB).
+const MAX_RESPONSE_BYTES_LIMIT: number = bufferConstants.MAX_STRING_LENGTH;
 
 /**
  * The zod fields of {@link OpenAIHttpOptions}, for a client to spread into its own `z.strictObject`: `baseUrl`
  * must be http(s) without credentials in it, `concurrency` is 1 to `maxConcurrency` (default 4), `maxRetries`
- * 0 to 10 (default 3), `retryMaxDelayMs` defaults to 30000.
+ * 0 to 10 (default 3), `retryMaxDelayMs` defaults to 30000, `maxResponseBytes` is 1024 up to the longest
+ * string Node can hold (the body becomes one).
  */
 export function openAIHttpOptionsShape(defaults: OpenAIHttpDefaults) {
   return {
@@ -51,6 +65,11 @@ export function openAIHttpOptionsShape(defaults: OpenAIHttpDefaults) {
     maxRetries: z.int().min(0).max(10).default(3),
     retryBaseDelayMs: z.int().min(0).default(defaults.retryBaseDelayMs),
     retryMaxDelayMs: z.int().min(0).default(30_000),
+    maxResponseBytes: z
+      .int()
+      .min(1024, 'must be at least 1024 (1 KiB)')
+      .max(MAX_RESPONSE_BYTES_LIMIT, `must be at most ${MAX_RESPONSE_BYTES_LIMIT}, the longest string Node can hold`)
+      .default(defaults.maxResponseBytes),
   };
 }
 
@@ -64,6 +83,8 @@ export interface OpenAIHttpHints {
   readonly serverFailing: string;
   /** For a 413. */
   readonly tooLarge: string;
+  /** For a response over `maxResponseBytes`: what to raise or lower, and that a proxy or login page may be answering. */
+  readonly responseTooLarge: string;
   /** For any other status that retrying would not fix (401, 403 and 404 have hints of their own). */
   readonly rejected: string;
 }
@@ -78,6 +99,7 @@ export interface OpenAIHttpClientOptions {
   readonly maxRetries: number;
   readonly retryBaseDelayMs: number;
   readonly retryMaxDelayMs: number;
+  readonly maxResponseBytes: number;
   readonly hints: OpenAIHttpHints;
 }
 
@@ -85,7 +107,9 @@ export interface OpenAIHttpClientOptions {
  * How a POST ended. `ok`: a 2xx with a JSON body. The rest are failures for the caller to turn into its own
  * error: `aborted` (the caller's signal fired; rethrow as cancellation), `exhausted` (every attempt met a 408,
  * 429, 5xx, network error or timeout: worth repeating later), `rejected` (a status retrying would not fix),
- * `not-json` (a 2xx whose body is not JSON). `message` continues a sentence that names the request, e.g.
+ * `not-json` (a 2xx whose body is not JSON), `too-large` (the body passed `maxResponseBytes`: by its
+ * `Content-Length`, or while being read; the request was cancelled and is not retried, since the same server
+ * would send the same). `message` continues a sentence that names the request, e.g.
  * `failed after 4 attempts: HTTP 503: busy. The server kept failing: ...`; no message holds the API key.
  */
 export type OpenAIHttpOutcome =
@@ -97,7 +121,8 @@ export type OpenAIHttpFailure =
   | { readonly kind: 'aborted'; readonly signal: AbortSignal }
   | { readonly kind: 'exhausted'; readonly message: string; readonly attempts: number; readonly status: number | undefined; readonly cause: unknown }
   | { readonly kind: 'rejected'; readonly message: string; readonly status: number }
-  | { readonly kind: 'not-json'; readonly status: number; readonly text: string };
+  | { readonly kind: 'not-json'; readonly status: number; readonly text: string }
+  | { readonly kind: 'too-large'; readonly message: string; readonly status: number; readonly maxResponseBytes: number };
 
 /** Why an attempt may be worth repeating. */
 interface Retryable {
@@ -115,8 +140,9 @@ const EXCERPT_LENGTH = 300;
  * POSTs JSON to `{baseUrl}{path}` of an OpenAI-compatible API: `Authorization: Bearer` when there is a key, a
  * fresh timeout for each attempt, the caller's signal cancelling the request in flight or the wait between
  * attempts, and 408, 429, 5xx, network errors and timeouts retried with exponential backoff and jitter, or after
- * the server's `Retry-After` (both capped by `retryMaxDelayMs`). It never throws for an HTTP outcome: it
- * returns an {@link OpenAIHttpOutcome}.
+ * the server's `Retry-After` (both capped by `retryMaxDelayMs`). The body is read as a stream and given up
+ * (the request cancelled) once it passes `maxResponseBytes`. It never throws for an HTTP outcome: it returns an
+ * {@link OpenAIHttpOutcome}.
  */
 export class OpenAIHttpClient {
   /** Where requests go, `{baseUrl}{path}`; safe to show (credentials are not allowed in `baseUrl`). */
@@ -128,6 +154,7 @@ export class OpenAIHttpClient {
   readonly #maxRetries: number;
   readonly #retryBaseDelayMs: number;
   readonly #retryMaxDelayMs: number;
+  readonly #maxResponseBytes: number;
   readonly #hints: OpenAIHttpHints;
 
   constructor(options: OpenAIHttpClientOptions) {
@@ -140,6 +167,7 @@ export class OpenAIHttpClient {
     this.#maxRetries = options.maxRetries;
     this.#retryBaseDelayMs = options.retryBaseDelayMs;
     this.#retryMaxDelayMs = options.retryMaxDelayMs;
+    this.#maxResponseBytes = options.maxResponseBytes;
     this.#hints = options.hints;
   }
 
@@ -199,7 +227,10 @@ export class OpenAIHttpClient {
     let text: string;
     try {
       response = await fetch(this.url, { method: 'POST', headers: this.#headers, body: payload, signal: controller.signal });
-      text = await response.text();
+      // Read inside the try, so the attempt's timeout and the caller's signal cover the body as well as the headers.
+      const body = await this.#readBody(response, controller);
+      if (typeof body !== 'string') return body;
+      text = body;
     } catch (error) {
       if (signal?.aborted) return { kind: 'aborted', signal };
       if (timedOut) return { kind: 'retry', reason: `no complete response within ${this.#timeoutMs} ms`, hint: this.#hints.timeout };
@@ -233,12 +264,62 @@ export class OpenAIHttpClient {
     return { kind: 'ok', status, json, text };
   }
 
+  // The body as text, or too-large once it passes the cap: then the request is aborted, which closes the
+  // connection, so the server cannot keep sending into a socket nobody reads.
+  async #readBody(response: Response, controller: AbortController): Promise<string | OpenAIHttpFailure> {
+    const cap = this.#maxResponseBytes;
+    const limit = `maxResponseBytes (${cap} bytes = ${describeSize(cap)})`;
+    const tooLarge = (what: string): OpenAIHttpFailure => {
+      controller.abort(new Error(`response over ${cap} bytes`));
+      return {
+        kind: 'too-large',
+        message: `failed: the HTTP ${response.status} response ${what}. ${this.#hints.responseTooLarge}`,
+        status: response.status,
+        maxResponseBytes: cap,
+      };
+    };
+    // Content-Length counts encoded bytes; with a Content-Encoding the decoded body can be any size, so only the
+    // count while reading decides.
+    const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+    const encoding = response.headers.get('content-encoding');
+    if ((encoding === null || encoding === 'identity') && Number.isSafeInteger(declared) && declared > cap) {
+      return tooLarge(`declares ${declared} bytes (Content-Length), more than ${limit}; none of it was read`);
+    }
+    const reader = response.body?.getReader();
+    if (reader === undefined) return '';
+    // Decoding as chunks arrive lets each chunk's bytes go at once instead of holding them all to the end;
+    // `stream: true` carries a character split across chunks over to the next one.
+    const decoder = new TextDecoder();
+    const parts: string[] = [];
+    let received = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      received += value.byteLength;
+      if (received > cap) {
+        const failure = tooLarge(`ran past ${limit}; reading stopped at ${received} bytes and the request was cancelled`);
+        // The abort has already errored the stream; cancelling releases it and its rejection carries nothing new.
+        reader.cancel().catch(() => {});
+        return failure;
+      }
+      parts.push(decoder.decode(value, { stream: true }));
+    }
+    parts.push(decoder.decode());
+    return parts.join('');
+  }
+
   #rejectedHint(status: number): string {
     if (status === 401 || status === 403) return 'Check apiKey.';
     if (status === 404) return 'Check baseUrl (it should end in the API version, e.g. /v1) and model.';
     if (status === 413) return this.#hints.tooLarge;
     return this.#hints.rejected;
   }
+}
+
+// `bytes` as the nearest MiB or KiB (one decimal), to read alongside the exact count.
+function describeSize(bytes: number): string {
+  const mib = bytes / 1_048_576;
+  return mib >= 1 ? `${Number(mib.toFixed(1))} MiB` : `${Number((bytes / 1024).toFixed(1))} KiB`;
 }
 
 function describeNetworkError(error: unknown): string {

@@ -1,5 +1,5 @@
 // A real HTTP server on 127.0.0.1 that speaks the OpenAI embeddings API, scripted per test.
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { onTestFinished } from 'vitest';
 import { HashEmbedder } from '../../src/index.js';
@@ -18,8 +18,21 @@ export interface ReceivedRequest {
 /** What the server does with one request. */
 export type Reply =
   | { readonly status?: number; readonly headers?: Record<string, string>; readonly body?: unknown }
+  | StreamedReply
   | 'hang' // never answers
   | 'reset'; // destroys the socket without answering
+
+/**
+ * Sends the head at once, then each of `chunks` as a write of its own, waiting while the client is not reading;
+ * the body is chunked unless `headers` sets a Content-Length. `chunks` may be endless: writing stops when the
+ * client goes away. After the last chunk the response ends, or with `end: false` stays open.
+ */
+export interface StreamedReply {
+  readonly status?: number;
+  readonly headers?: Record<string, string>;
+  readonly chunks: Iterable<string | Uint8Array>;
+  readonly end?: boolean;
+}
 
 export type Handler = (request: ReceivedRequest) => Reply | Promise<Reply>;
 
@@ -77,6 +90,10 @@ export async function startFakeServer(handler: Handler): Promise<FakeServer> {
           req.socket.destroy();
           return;
         }
+        if ('chunks' in reply) {
+          void stream(res, reply);
+          return;
+        }
         const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? {});
         res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
         res.end(payload);
@@ -100,6 +117,26 @@ export async function startFakeServer(handler: Handler): Promise<FakeServer> {
       return maxInFlight;
     },
   };
+}
+
+async function stream(res: ServerResponse, reply: StreamedReply): Promise<void> {
+  res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
+  res.flushHeaders();
+  for (const chunk of reply.chunks) {
+    if (res.destroyed) return;
+    if (!res.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const go = (): void => {
+          res.off('drain', go);
+          res.off('close', go);
+          resolve();
+        };
+        res.on('drain', go);
+        res.on('close', go);
+      });
+    }
+  }
+  if (reply.end !== false && !res.destroyed) res.end();
 }
 
 /** Waits until `condition` holds, polling; gives up after `limitMs` so a broken test fails instead of hanging. */

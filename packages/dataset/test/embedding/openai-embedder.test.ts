@@ -179,9 +179,9 @@ describe('OpenAIEmbedder retries', () => {
 
   it('times out an attempt that gets no answer, retries it, then gives up', async () => {
     const server = await startFakeServer(() => 'hang');
-    const error = await failure(embedder(server.baseUrl, { timeoutMs: 50, maxRetries: 1 }).embed(['a']));
+    const error = await failure(embedder(server.baseUrl, { timeoutMs: 500, maxRetries: 1 }).embed(['a']));
     expect(error.code).toBe('EMBEDDER_FAILED');
-    expect(error.message).toContain('failed after 2 attempts: no complete response within 50 ms');
+    expect(error.message).toContain('failed after 2 attempts: no complete response within 500 ms');
     expect(error.message).toContain('Raise timeoutMs');
     expect(server.requests).toHaveLength(2);
     // Each timed-out attempt hung up on the server.
@@ -278,6 +278,37 @@ describe('OpenAIEmbedder failures that are not retried', () => {
     expect(batches).toEqual([{ start: 0, vectors: expected(['a']) }]);
   });
 
+  it('fails at once with EMBEDDER_FAILED naming the cap, maxResponseBytes and the endpoint when the response is over the cap', async () => {
+    const texts = TEXTS.slice(0, 6);
+    const server = await startFakeServer((request) => embeddings(request.body.input, DIMS));
+    const batches: EmbeddedBatch[] = [];
+    const capped = embedder(server.baseUrl, { apiKey: 'sk-cap-secret', maxResponseBytes: 1024 });
+    const error = await failure(capped.embed(texts, { onBatch: (b) => batches.push(b) }));
+    expect(error.code).toBe('EMBEDDER_FAILED');
+    expect(error.retryable).toBe(false);
+    expect(error.message).toMatch(
+      new RegExp(
+        `^Embedding request 1 of 1 \\(texts 0-5\\) to ${server.baseUrl}/embeddings failed: the HTTP 200 response ran past maxResponseBytes \\(1024 bytes = 1 KiB\\); reading stopped at \\d+ bytes and the request was cancelled\\. Raise maxResponseBytes .*, or lower batchSize; otherwise check that baseUrl points at the embeddings API itself`,
+      ),
+    );
+    expect(error.data).toMatchObject({ url: `${server.baseUrl}/embeddings`, status: 200, maxResponseBytes: 1024, start: 0, end: 6 });
+    expect(`${error.message} ${JSON.stringify(error.data)} ${inspect(error)}`).not.toContain('sk-cap-secret');
+    // Not retried, and no vectors were handed on.
+    expect(server.requests).toHaveLength(1);
+    expect(batches).toEqual([]);
+    // The same answer fits the default cap.
+    expect(await embedder(server.baseUrl).embed(texts)).toEqual(expected(texts));
+  });
+
+  it('caps responses at 256 MiB by default, enough for 2,048 vectors of 3,072 dimensions', async () => {
+    const server = await startFakeServer(() => ({ headers: { 'content-length': String(256 * 1_048_576 + 1) }, chunks: [], end: false }));
+    const error = await failure(embedder(server.baseUrl).embed(['a']));
+    expect(error.code).toBe('EMBEDDER_FAILED');
+    expect(error.message).toContain(`declares ${256 * 1_048_576 + 1} bytes (Content-Length), more than maxResponseBytes (268435456 bytes = 256 MiB)`);
+    expect(await server.requests[0]!.dropped).toBe(true);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('fails the call with the error thrown by onBatch', async () => {
     const server = await startFakeServer((request) => embeddings(request.body.input, DIMS));
     const boom = new DatasetError('EMBEDDING_MISMATCH', 'boom');
@@ -362,6 +393,7 @@ describe('OpenAIEmbedder options', () => {
     ['timeoutMs', { timeoutMs: 0 }],
     ['maxRetries', { maxRetries: -1 }],
     ['retryBaseDelayMs', { retryBaseDelayMs: -1 }],
+    ['maxResponseBytes: must be at least 1024', { maxResponseBytes: 1000 }],
     ['batch_size', { batch_size: 8 }],
   ])('rejects bad options with INVALID_ARGUMENT naming %s', (field, bad) => {
     let error: unknown;

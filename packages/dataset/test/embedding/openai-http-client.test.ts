@@ -1,4 +1,6 @@
+import { constants as bufferConstants } from 'node:buffer';
 import { inspect } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { OpenAIHttpClient, openAIHttpOptionsShape } from '../../src/index.js';
@@ -11,6 +13,7 @@ const HINTS: OpenAIHttpHints = {
   rateLimited: 'HINT-RATE-LIMITED.',
   serverFailing: 'HINT-SERVER-FAILING.',
   tooLarge: 'HINT-TOO-LARGE.',
+  responseTooLarge: 'HINT-RESPONSE-TOO-LARGE.',
   rejected: 'HINT-REJECTED.',
 };
 
@@ -25,6 +28,7 @@ function client(baseUrl: string, options: Partial<OpenAIHttpClientOptions> = {})
     maxRetries: 3,
     retryBaseDelayMs: 1,
     retryMaxDelayMs: 5,
+    maxResponseBytes: 1_048_576,
     hints: HINTS,
     ...options,
   });
@@ -144,8 +148,9 @@ describe('OpenAIHttpClient failures', () => {
     const rateLimited = expectKind(await client(limited.baseUrl, { maxRetries: 0 }).post(BODY), 'exhausted');
     expect(rateLimited.message).toBe('failed after 1 attempt: HTTP 429. HINT-RATE-LIMITED.');
     const silent = await startFakeServer(() => 'hang');
-    const timedOut = expectKind(await client(silent.baseUrl, { maxRetries: 0, timeoutMs: 50 }).post(BODY), 'exhausted');
-    expect(timedOut).toMatchObject({ message: 'failed after 1 attempt: no complete response within 50 ms. HINT-TIMEOUT.', status: undefined });
+    // Long enough for a loaded machine to deliver the request before the client gives up on the answer.
+    const timedOut = expectKind(await client(silent.baseUrl, { maxRetries: 0, timeoutMs: 500 }).post(BODY), 'exhausted');
+    expect(timedOut).toMatchObject({ message: 'failed after 1 attempt: no complete response within 500 ms. HINT-TIMEOUT.', status: undefined });
     expect(await silent.requests[0]!.dropped).toBe(true);
   });
 
@@ -175,8 +180,125 @@ describe('OpenAIHttpClient failures', () => {
   });
 });
 
+// A JSON body of exactly `bytes` bytes whose padding is mostly 'é' (2 bytes, 1 character), so a cap counted in
+// characters instead of bytes would let it through.
+function jsonOfBytes(bytes: number): { buffer: Buffer; pad: string } {
+  const frame = '{"pad":""}';
+  const room = bytes - frame.length;
+  const pad = 'é'.repeat(Math.floor(room / 2)) + 'a'.repeat(room % 2);
+  const buffer = Buffer.from(`{"pad":"${pad}"}`, 'utf8');
+  expect(buffer.byteLength).toBe(bytes);
+  return { buffer, pad };
+}
+
+// Slices of 7 bytes: most cut an 'é' in two, which the decoder must join back together.
+function slices(buffer: Buffer, size = 7): Buffer[] {
+  const parts: Buffer[] = [];
+  for (let at = 0; at < buffer.byteLength; at += size) parts.push(buffer.subarray(at, at + size));
+  return parts;
+}
+
+function* endless(chunk: string): Generator<string> {
+  for (;;) yield chunk;
+}
+
+describe('OpenAIHttpClient response size cap', () => {
+  const CAP = 4_096;
+  const LIMIT = `maxResponseBytes (${CAP} bytes = 4 KiB)`;
+  const sent = {
+    'with Content-Length': (buffer: Buffer) => ({ headers: { 'content-length': String(buffer.byteLength) }, chunks: [buffer] }),
+    'chunked, in 7-byte writes': (buffer: Buffer) => ({ chunks: slices(buffer) }),
+  };
+
+  it.each(Object.entries(sent))('accepts a body of exactly maxResponseBytes bytes sent %s, decoding it intact', async (_how, reply) => {
+    const { buffer, pad } = jsonOfBytes(CAP);
+    const server = await startFakeServer(() => reply(buffer));
+    const outcome = expectKind(await client(server.baseUrl, { maxResponseBytes: CAP }).post(BODY), 'ok');
+    expect(outcome.json).toEqual({ pad });
+    expect(outcome.text).toBe(buffer.toString('utf8'));
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('fails with too-large before reading, and without a retry, when Content-Length is one byte over the cap', async () => {
+    // The server sends the head and then nothing: had the client waited for the body it would have timed out.
+    const server = await startFakeServer(() => ({ headers: { 'content-length': String(CAP + 1) }, chunks: [], end: false }));
+    const outcome = expectKind(await client(server.baseUrl, { maxResponseBytes: CAP, timeoutMs: 20_000 }).post(BODY), 'too-large');
+    expect(outcome).toEqual({
+      kind: 'too-large',
+      message: `failed: the HTTP 200 response declares ${CAP + 1} bytes (Content-Length), more than ${LIMIT}; none of it was read. HINT-RESPONSE-TOO-LARGE.`,
+      status: 200,
+      maxResponseBytes: CAP,
+    });
+    expect(server.requests).toHaveLength(1);
+    expect(await server.requests[0]!.dropped).toBe(true);
+  });
+
+  it('fails with too-large, without a retry, when a chunked body is one byte over the cap in bytes though not in characters', async () => {
+    const { buffer, pad } = jsonOfBytes(CAP + 1);
+    expect(`{"pad":"${pad}"}`.length).toBeLessThan(CAP);
+    const server = await startFakeServer(() => ({ chunks: slices(buffer) }));
+    const outcome = expectKind(await client(server.baseUrl, { maxResponseBytes: CAP }).post(BODY), 'too-large');
+    expect(outcome.message).toBe(
+      `failed: the HTTP 200 response ran past ${LIMIT}; reading stopped at ${CAP + 1} bytes and the request was cancelled. HINT-RESPONSE-TOO-LARGE.`,
+    );
+    expect(outcome).toMatchObject({ status: 200, maxResponseBytes: CAP });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('cancels a body that never ends once it passes the cap, and the server sees the connection closed', async () => {
+    const server = await startFakeServer(() => ({ status: 503, chunks: endless('<html>'.repeat(170)) }));
+    const outcome = expectKind(await client(server.baseUrl, { maxResponseBytes: CAP }).post(BODY), 'too-large');
+    // A 503 is normally retried; an oversized answer is not, whatever its status.
+    expect(outcome.status).toBe(503);
+    expect(outcome.message).toMatch(new RegExp(`^failed: the HTTP 503 response ran past maxResponseBytes \\(${CAP} bytes = 4 KiB\\); reading stopped at \\d+ bytes and the request was cancelled\\. HINT-RESPONSE-TOO-LARGE\\.$`));
+    const stoppedAt = Number(/stopped at (\d+) bytes/.exec(outcome.message)?.[1]);
+    expect(stoppedAt).toBeGreaterThan(CAP);
+    expect(await server.requests[0]!.dropped).toBe(true);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('counts the decompressed bytes, so a small gzip body that inflates past the cap fails', async () => {
+    const inflated = Buffer.from(JSON.stringify({ pad: 'a'.repeat(CAP * 4) }));
+    const compressed = gzipSync(inflated);
+    expect(compressed.byteLength).toBeLessThan(CAP);
+    const server = await startFakeServer(() => ({
+      headers: { 'content-encoding': 'gzip', 'content-length': String(compressed.byteLength) },
+      chunks: [compressed],
+    }));
+    const outcome = expectKind(await client(server.baseUrl, { maxResponseBytes: CAP }).post(BODY), 'too-large');
+    expect(outcome.message).toContain(`ran past ${LIMIT}`);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('still accepts a gzip body whose decompressed size is within the cap', async () => {
+    const { buffer, pad } = jsonOfBytes(CAP);
+    const compressed = gzipSync(buffer);
+    const server = await startFakeServer(() => ({ headers: { 'content-encoding': 'gzip' }, chunks: [compressed] }));
+    expect(expectKind(await client(server.baseUrl, { maxResponseBytes: CAP }).post(BODY), 'ok').json).toEqual({ pad });
+  });
+
+  it('times out an attempt whose body stops arriving after the head, and retries it', async () => {
+    const server = await startFakeServer(() => ({ chunks: ['{"data": ['], end: false }));
+    const outcome = expectKind(await client(server.baseUrl, { timeoutMs: 500, maxRetries: 1 }).post(BODY), 'exhausted');
+    expect(outcome.message).toBe('failed after 2 attempts: no complete response within 500 ms. HINT-TIMEOUT.');
+    expect(server.requests).toHaveLength(2);
+    expect(await Promise.all(server.requests.map((r) => r.dropped))).toEqual([true, true]);
+  });
+
+  it('returns aborted when the signal fires while the body is arriving', async () => {
+    const controller = new AbortController();
+    const server = await startFakeServer(() => ({ chunks: ['{"data": ['], end: false }));
+    const posted = client(server.baseUrl).post(BODY, controller.signal);
+    expect(await until(() => server.requests.length === 1)).toBe(true);
+    setTimeout(() => controller.abort(new Error('stop')), 50);
+    expect(expectKind(await posted, 'aborted').signal).toBe(controller.signal);
+    expect(await server.requests[0]!.dropped).toBe(true);
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
 describe('openAIHttpOptionsShape', () => {
-  const schema = z.strictObject(openAIHttpOptionsShape({ maxConcurrency: 8, timeoutMs: 1_234, retryBaseDelayMs: 56 }));
+  const schema = z.strictObject(openAIHttpOptionsShape({ maxConcurrency: 8, timeoutMs: 1_234, retryBaseDelayMs: 56, maxResponseBytes: 78_910 }));
 
   it("fills in the shared defaults and the client's own", () => {
     expect(schema.parse({ baseUrl: 'http://localhost:11434/v1' })).toEqual({
@@ -186,7 +308,14 @@ describe('openAIHttpOptionsShape', () => {
       maxRetries: 3,
       retryBaseDelayMs: 56,
       retryMaxDelayMs: 30_000,
+      maxResponseBytes: 78_910,
     });
+  });
+
+  it('accepts maxResponseBytes from 1 KiB up to the longest string Node can hold', () => {
+    for (const maxResponseBytes of [1024, bufferConstants.MAX_STRING_LENGTH]) {
+      expect(schema.parse({ baseUrl: 'http://localhost:11434/v1', maxResponseBytes }).maxResponseBytes).toBe(maxResponseBytes);
+    }
   });
 
   it.each([
@@ -195,6 +324,9 @@ describe('openAIHttpOptionsShape', () => {
     ['concurrency', 'Too big', { concurrency: 9 }],
     ['maxRetries', 'Too big', { maxRetries: 11 }],
     ['timeoutMs', 'Too small', { timeoutMs: 0 }],
+    ['maxResponseBytes', 'must be at least 1024 (1 KiB)', { maxResponseBytes: 1023 }],
+    ['maxResponseBytes', 'expected int', { maxResponseBytes: 2048.5 }],
+    ['maxResponseBytes', 'the longest string Node can hold', { maxResponseBytes: bufferConstants.MAX_STRING_LENGTH + 1 }],
   ])('rejects a bad %s: %s', (field, message, bad) => {
     const result = schema.safeParse({ baseUrl: 'http://localhost:11434/v1', ...bad });
     expect(result.success).toBe(false);
