@@ -1,5 +1,6 @@
 // Benchmark: vector, text and hybrid search latency at N documents of 384 dimensions, and 100 vector queries
-// through the multi-query path against 100 single queries, in one run.
+// through the multi-query path against 100 single queries, in one run; the first search of each kind after
+// opening (which loads its in-memory copy) and a search right after a commit (which patches it).
 // Usage: node bench/search.bench.mjs [N=100000]; CF_CORPUS names a corpus file to use instead of making one.
 // Prints a JSON line last and writes its figures to $CF_BENCH_OUT for `pnpm bench`.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -70,19 +71,22 @@ try {
   const textSinglesMs = await time(async () => {
     for (const q of queries) await ds.search({ type: 'text', text: q.content, limit: 10 });
   });
-  // A write between searches: each commit of 10 documents (and a delete of 10) is laid over the snapshot, so
-  // the next vector query does not load every vector again. The baseline is that load: the first vector
-  // query after opening the dataset, which every commit cost before.
+  // A write between searches: each commit of 10 documents (and a delete of 10) is laid over the snapshots, so
+  // the next vector or text query does not load every vector or posting again. The baselines are those loads:
+  // the first vector and text queries after opening the dataset, which every commit cost before.
   const afterWriteMs = [];
+  const textAfterWriteMs = [];
   for (let round = 0; round < 5; round++) {
     const added = docs.slice(round * 10, round * 10 + 10).map((doc, i) => ({ ...doc, uuid: `00000000-0000-4000-9000-${String(round * 10 + i).padStart(12, '0')}` }));
     await ds.add(added, { embeddingModel: 'corpus' });
     await ds.delete(docs.slice(1000 + round * 10, 1000 + round * 10 + 10).map((doc) => doc.uuid));
     afterWriteMs.push(await time(() => ds.search({ type: 'vector', vector: queries[round].embedding, limit: 10 })));
+    textAfterWriteMs.push(await time(() => ds.search({ type: 'text', text: queries[round].content, limit: 10 })));
   }
   await ds.close();
   const reopened = await FrameDataset.open({ path: join(dir, 'search.duckdb') });
   const reloadMs = await time(() => reopened.search({ type: 'vector', vector: queries[0].embedding, limit: 10 }));
+  const textReloadMs = await time(() => reopened.search({ type: 'text', text: queries[0].content, limit: 10 }));
   await reopened.close();
 
   const one = median(vectorMs);
@@ -105,6 +109,8 @@ try {
     text_100_batch_ms: textBatchMs,
     vector_after_write_ms: median(afterWriteMs),
     vector_after_reopen_ms: reloadMs,
+    text_after_write_ms: median(textAfterWriteMs),
+    text_after_reopen_ms: textReloadMs,
   };
   console.log(`load ${N} docs with vectors: ${result.load_rows_per_s.toFixed(0)} rows/s`);
   console.log(`vector query (median of 20): ${one.toFixed(1)} ms; filtered: ${result.vector_filtered_ms.toFixed(1)} ms`);
@@ -115,6 +121,7 @@ try {
   console.log(`  median of 5 more batches: ${result.vector_100_batch_median_ms.toFixed(0)} ms = ${result.batch_median_over_one_query.toFixed(1)}x one query`);
   console.log(`100 text queries: ${textSinglesMs.toFixed(0)} ms one by one, ${textBatchMs.toFixed(0)} ms in one call`);
   console.log(`vector query right after a commit (median of 5): ${result.vector_after_write_ms.toFixed(1)} ms; first after reopening (full load): ${reloadMs.toFixed(0)} ms`);
+  console.log(`text query right after a commit (median of 5): ${result.text_after_write_ms.toFixed(1)} ms; first after reopening (full load): ${textReloadMs.toFixed(0)} ms`);
   console.log(JSON.stringify(result));
 
   const n = N.toLocaleString('en-US');
@@ -160,6 +167,14 @@ try {
         detail: 'median of 5',
         baseline: { name: 'first vector query after opening the dataset (every vector loaded)', value: reloadMs, unit: 'ms' },
         ratio: reloadMs / result.vector_after_write_ms,
+      },
+      {
+        name: 'text query right after a commit that added 10 documents and deleted 10 (the index snapshot patched)',
+        value: result.text_after_write_ms,
+        unit: 'ms',
+        detail: 'median of 5',
+        baseline: { name: 'first text query after opening the dataset (every posting loaded)', value: textReloadMs, unit: 'ms' },
+        ratio: textReloadMs / result.text_after_write_ms,
       },
       {
         name: `${QUERIES} text queries in one \`searchMany\`, speed-up over ${QUERIES} \`search\` calls`,

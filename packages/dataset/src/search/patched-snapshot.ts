@@ -1,4 +1,5 @@
 // A vector snapshot with later commits laid over it, so a small write does not cost a full reload.
+import { mergeRankings } from './merge-rankings.js';
 import type { Ranking } from './ranked.js';
 import type { VectorQuery } from './vector-search.js';
 import { VectorSnapshot } from './vector-snapshot.js';
@@ -102,25 +103,6 @@ export class PatchedSnapshot {
     const overlay = this.#overlay;
     if (overlay === null) return fromBase;
     const fromOverlay = overlay.search(queries, ids === null ? null : overlay.rowsOf(ids));
-    return fromBase.map((ranking, q) => merge(ranking, fromOverlay[q]!, queries[q]!.limit));
+    return fromBase.map((ranking, q) => mergeRankings(ranking, fromOverlay[q]!, queries[q]!.limit));
   }
-}
-
-/** The best `limit` of two rankings, in the order both follow: score descending, then uuid ascending. */
-function merge(a: Ranking, b: Ranking, limit: number): Ranking {
-  const out: Ranking = [];
-  let i = 0;
-  let j = 0;
-  while (out.length < limit && (i < a.length || j < b.length)) {
-    const x = a[i];
-    const y = b[j];
-    if (y === undefined || (x !== undefined && (x.score > y.score || (x.score === y.score && x.uuid < y.uuid)))) {
-      out.push(x!);
-      i++;
-    } else {
-      out.push(y);
-      j++;
-    }
-  }
-  return out;
 }

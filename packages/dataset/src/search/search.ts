@@ -7,9 +7,11 @@ import type { EmbeddingInfo } from '../store/dataset-reader.js';
 import { readRowsByIds } from '../store/row-io.js';
 import { toFrameRecord } from '../store/record-codec.js';
 import type { FrameRecord } from '../record.js';
+import { tokenize } from '../text/tokenize.js';
 import { reciprocalRankFusion, type FusedHit } from './hybrid.js';
 import type { Ranking } from './ranked.js';
 import type { Bm25Options, SearchHit, SearchRequest } from './search-types.js';
+import { snapshotTextSearch, type TextCache } from './text-cache.js';
 import { textSearch } from './text-search.js';
 import { snapshotSearch, type VectorCache } from './vector-cache.js';
 import { vectorSearch } from './vector-search.js';
@@ -70,7 +72,9 @@ function isZero(vector: Float32Array): boolean {
 
 /**
  * Runs every search in one pass per method: all vector rankings in one scan of the embeddings, all text
- * rankings in one statement. A search that is invalid (bad filter, wrong dimension, ...) fails alone.
+ * rankings over one snapshot of the index (or in one statement). A search that is invalid (bad filter,
+ * wrong dimension, ...) fails alone. The caches, when given, must hold what `connection` sees committed:
+ * readers inside a transaction pass none, so their searches see the transaction's own writes.
  */
 export async function runSearches(
   connection: DuckDBConnection,
@@ -78,6 +82,7 @@ export async function runSearches(
   embedding: EmbeddingInfo | null,
   bm25: Bm25Options = {},
   vectorCache: VectorCache | null = null,
+  textCache: TextCache | null = null,
 ): Promise<SearchOutcome[]> {
   const outcomes: (SearchOutcome | Plan)[] = requests.map((request) => {
     try {
@@ -102,11 +107,10 @@ export async function runSearches(
   const textPlans = plans.filter(({ entry }) => entry.request.type !== 'vector');
   const textRankings = new Map<number, Ranking>();
   if (textPlans.length > 0) {
-    const rankings = await textSearch(
-      connection,
-      textPlans.map(({ entry }) => ({ text: entry.request.text!, filter: entry.request.filter ?? null, hasEmbedding: embedding !== null, limit: entry.depth })),
-      bm25,
-    );
+    const queries = textPlans.map(({ entry }) => ({ text: entry.request.text!, filter: entry.request.filter ?? null, hasEmbedding: embedding !== null, limit: entry.depth }));
+    // Queries without a term rank nothing either way: they need no snapshot loaded.
+    const snapshot = textCache !== null && queries.some((query) => tokenize(query.text).length > 0) ? await textCache.snapshot(connection) : null;
+    const rankings = snapshot === null ? await textSearch(connection, queries, bm25) : await snapshotTextSearch(connection, snapshot, queries, bm25);
     textPlans.forEach(({ index }, i) => { textRankings.set(index, rankings[i]!); });
   }
 

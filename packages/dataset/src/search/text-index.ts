@@ -3,7 +3,7 @@ import { type DuckDBConnection, DuckDBDataChunk, INTEGER, VARCHAR, listValue } f
 import { CHUNK_ROWS, appendChunkStream, appendChunks } from '../store/append-chunks.js';
 import { setIntegerColumn, setVarcharColumn } from '../store/chunk-columns.js';
 import type { StoredRow } from '../store/record-codec.js';
-import type { WriteHooks } from '../store/dataset-transaction.js';
+import type { IndexedObserver, WriteHooks } from '../store/dataset-transaction.js';
 import { SqlParams } from '../sql/params.js';
 import { tokenize } from '../text/tokenize.js';
 
@@ -27,10 +27,11 @@ export function termFrequencies(tokens: readonly string[]): Map<string, number> 
 
 /**
  * The postings of `rows` as data chunks of (term, uuid, tf), tokenizing each record as the chunks are taken
- * (so a large write never holds all its postings at once), and each record's length in terms into `lengths`.
+ * (so a large write never holds all its postings at once), and each record's length in terms into `lengths`;
+ * `observe`, when given, sees each record's length and term frequencies as they are made.
  * A record's postings are adjacent, so its uuid crosses into DuckDB once per chunk, not once per posting.
  */
-function* postingChunks(rows: readonly StoredRow[], lengths: number[]): Generator<DuckDBDataChunk> {
+function* postingChunks(rows: readonly StoredRow[], lengths: number[], observe: IndexedObserver | undefined): Generator<DuckDBDataChunk> {
   const terms: string[] = [];
   const owners: string[] = [];
   const tfs: number[] = [];
@@ -50,7 +51,9 @@ function* postingChunks(rows: readonly StoredRow[], lengths: number[]): Generato
     const row = rows[index]!;
     const tokens = tokenize(indexedText(row));
     lengths[index] = tokens.length;
-    for (const [term, tf] of termFrequencies(tokens)) {
+    const frequencies = termFrequencies(tokens);
+    observe?.(index, tokens.length, frequencies);
+    for (const [term, tf] of frequencies) {
       terms.push(term);
       owners.push(row.uuid);
       tfs.push(tf);
@@ -76,9 +79,9 @@ export class TextIndex implements WriteHooks {
     `CREATE TABLE IF NOT EXISTS ${LENGTHS_TABLE} (uuid VARCHAR NOT NULL, length INTEGER NOT NULL)`,
   ];
 
-  async afterInsert(connection: DuckDBConnection, rows: readonly StoredRow[]): Promise<void> {
+  async afterInsert(connection: DuckDBConnection, rows: readonly StoredRow[], observe?: IndexedObserver): Promise<void> {
     const lengths: number[] = new Array<number>(rows.length);
-    await appendChunkStream(connection, POSTINGS_TABLE, postingChunks(rows, lengths));
+    await appendChunkStream(connection, POSTINGS_TABLE, postingChunks(rows, lengths, observe));
     await appendChunks(connection, LENGTHS_TABLE, rows.length, (start, end) => {
       const chunk = DuckDBDataChunk.create([VARCHAR, INTEGER], end - start);
       setVarcharColumn(chunk, 0, end - start, (i) => rows[start + i]!.uuid);

@@ -1,4 +1,5 @@
-// BM25 text search over the inverted index, many queries in one statement.
+// BM25 text search over the inverted index tables, many queries in one statement: the path of searches inside
+// a transaction and of indexes over the text cache's budget (others rank from memory, see text-cache.ts).
 import { DOUBLE, type DuckDBConnection, INTEGER, LIST, listValue } from '@duckdb/node-api';
 import { DOCUMENTS_TABLE } from '../schema.js';
 import { SqlParams } from '../sql/params.js';

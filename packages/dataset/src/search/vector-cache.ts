@@ -8,6 +8,7 @@ import { groupByFilter } from './filter-groups.js';
 import type { Ranking } from './ranked.js';
 import type { VectorQuery } from './vector-search.js';
 import { PatchedSnapshot, type VectorChanges } from './patched-snapshot.js';
+import { SnapshotCache } from './snapshot-cache.js';
 import { VectorSnapshot } from './vector-snapshot.js';
 
 /**
@@ -17,83 +18,35 @@ import { VectorSnapshot } from './vector-snapshot.js';
 export const DEFAULT_VECTOR_CACHE_BYTES = 1024 ** 3;
 
 /**
- * Holds the latest vectors of a dataset for search. Every committed write bumps the version. A commit whose
- * vector changes are known (see DatasetTransaction.vectorChanges) is laid over the snapshot at the next
- * search (PatchedSnapshot), so adding or deleting a few records does not reload every vector; any other
- * commit, or changes too large for an overlay, make the next search load a fresh snapshot in one read
- * transaction. Datasets whose vectors exceed the budget are not cached.
+ * Holds the latest vectors of a dataset for search (a SnapshotCache of PatchedSnapshots): a commit whose
+ * vector changes are known (see DatasetTransaction.vectorChanges) is laid over the snapshot at the next search,
+ * so adding or deleting a few records does not reload every vector; any other commit, or changes too large for
+ * an overlay, make the next search load a fresh snapshot. Datasets whose vectors exceed the budget are not
+ * cached.
  */
 export class VectorCache {
-  readonly #maxBytes: number;
-  #version = 0;
-  /** The snapshot of `version`, once `pending` is laid over it. */
-  #current: { version: number; snapshot: PatchedSnapshot } | null = null;
-  /** Changes committed since `current` was built, merged in commit order (the last write of a uuid wins). */
-  #pending: Map<string, Float32Array | null> | null = null;
-  #loading: { version: number; promise: Promise<PatchedSnapshot | null> } | null = null;
+  readonly #cache: SnapshotCache<Float32Array, PatchedSnapshot>;
 
   constructor(maxBytes = DEFAULT_VECTOR_CACHE_BYTES) {
-    this.#maxBytes = maxBytes;
+    this.#cache = new SnapshotCache(maxBytes);
   }
 
   /** Marks the cached vectors stale; the next search loads them afresh. */
   invalidate(): void {
-    this.#version++;
-    this.#current = null;
-    this.#pending = null;
+    this.#cache.invalidate();
   }
 
-  /**
-   * Records a commit that wrote records: its vector changes are laid over the cached snapshot at the next
-   * search, or, when they are unknown (null) or there is no current snapshot, the vectors are reloaded.
-   */
+  /** Records a commit that wrote records, with its vector changes (null: unknown, reload). */
   committed(changes: VectorChanges | null): void {
-    const current = this.#current;
-    if (changes === null || current === null || current.version !== this.#version) {
-      this.invalidate();
-      return;
-    }
-    const pending = this.#pending ?? new Map<string, Float32Array | null>();
-    for (const [uuid, vector] of changes) pending.set(uuid, vector);
-    // Commits with no search between them must not pile up vectors without end.
-    if (pending.size > current.snapshot.overlayLimit) {
-      this.invalidate();
-      return;
-    }
-    this.#version++;
-    this.#current = { version: this.#version, snapshot: current.snapshot };
-    this.#pending = pending;
+    this.#cache.committed(changes);
   }
 
   /** The current snapshot, loading it through `connection` when stale; null when over budget. */
-  async snapshot(connection: DuckDBConnection, dimensions: number): Promise<PatchedSnapshot | null> {
-    const version = this.#version;
-    const current = this.#current;
-    if (current?.version === version) {
-      const pending = this.#pending;
-      if (pending === null) return current.snapshot;
-      this.#pending = null;
-      const patched = current.snapshot.patched(pending, this.#maxBytes);
-      if (patched !== null) {
-        this.#current = { version, snapshot: patched };
-        return patched;
-      }
-      this.#current = null;
-    }
-    if (this.#loading?.version !== version) {
-      const promise = load(connection, dimensions, this.#maxBytes).then((snapshot) => (snapshot === null ? null : PatchedSnapshot.of(snapshot)));
-      this.#loading = { version, promise };
-      promise.then(
-        (snapshot) => {
-          if (snapshot !== null && this.#version === version) {
-            this.#current = { version, snapshot };
-            this.#pending = null;
-          }
-        },
-        () => {},
-      );
-    }
-    return this.#loading.promise;
+  snapshot(connection: DuckDBConnection, dimensions: number): Promise<PatchedSnapshot | null> {
+    return this.#cache.snapshot(connection, async (reader, maxBytes) => {
+      const snapshot = await load(reader, dimensions, maxBytes);
+      return snapshot === null ? null : PatchedSnapshot.of(snapshot);
+    });
   }
 }
 

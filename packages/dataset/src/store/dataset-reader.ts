@@ -5,6 +5,7 @@ import { compileFilter } from '../filter/compile.js';
 import type { FrameRecord } from '../record.js';
 import { DOCUMENTS_TABLE, META_TABLE } from '../schema.js';
 import { runSearches, type SearchOutcome } from '../search/search.js';
+import type { TextCache } from '../search/text-cache.js';
 import type { VectorCache } from '../search/vector-cache.js';
 import type { Bm25Options, SearchHit, SearchRequest } from '../search/search-types.js';
 import { readTermStatistics, type TermStatistics } from '../search/term-statistics.js';
@@ -110,12 +111,17 @@ export class DatasetReader {
   protected readonly embedding: EmbeddingState;
 
   readonly #vectors: VectorCache | null;
+  readonly #text: TextCache | null;
 
-  /** `vectors`, when given, serves vector searches from memory; it must reflect what this connection sees. */
-  constructor(connection: DuckDBConnection, embedding: EmbeddingState, vectors: VectorCache | null = null) {
+  /**
+   * `vectors` and `text`, when given, serve vector and text searches from memory; they must reflect what this
+   * connection sees (so a reader inside a transaction gets neither).
+   */
+  constructor(connection: DuckDBConnection, embedding: EmbeddingState, vectors: VectorCache | null = null, text: TextCache | null = null) {
     this.connection = connection;
     this.embedding = embedding;
     this.#vectors = vectors;
+    this.#text = text;
   }
 
   /** Throws when the reader may no longer be used; transactions override it. */
@@ -310,11 +316,11 @@ export class DatasetReader {
 
   /**
    * Runs many searches together: all vector rankings share one scan of the embeddings and all text
-   * rankings one statement. Each search succeeds or fails on its own (a bad filter fails only its search).
+   * rankings one snapshot of the index (one statement inside a transaction). Each search succeeds or fails on its own (a bad filter fails only its search).
    */
   async searchMany(requests: readonly SearchRequest[], bm25?: Bm25Options): Promise<SearchOutcome[]> {
     this.checkOpen();
-    return runSearches(this.connection, requests, this.embedding.info, bm25, this.#vectors);
+    return runSearches(this.connection, requests, this.embedding.info, bm25, this.#vectors, this.#text);
   }
 
   /** Runs one search; throws the DatasetError that fails it. */

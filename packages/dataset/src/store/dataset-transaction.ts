@@ -2,6 +2,8 @@
 import { type DuckDBConnection, listValue } from '@duckdb/node-api';
 import { DatasetError } from '../errors.js';
 import type { VectorChanges } from '../search/patched-snapshot.js';
+import type { TextChanges } from '../search/patched-text-snapshot.js';
+import type { TermCounts } from '../search/text-snapshot.js';
 import type { NewRecord, RecordPatch } from '../record.js';
 import { DOCUMENTS_TABLE, META_TABLE } from '../schema.js';
 import { SqlParams } from '../sql/params.js';
@@ -12,6 +14,19 @@ import { UuidSet } from './uuid-set.js';
 
 /** Vector changes a transaction tracks for the vector cache; a larger write makes the next search reload. */
 const MAX_TRACKED_VECTOR_CHANGES = 20_000;
+/**
+ * Records and postings (record-term pairs) a transaction tracks for the text cache; a larger write makes the
+ * next text search reload. The postings cap bounds the memory of a write of few but long records.
+ */
+const MAX_TRACKED_TEXT_CHANGES = 20_000;
+const MAX_TRACKED_TEXT_POSTINGS = 1_000_000;
+/** V8 makes a substring of this many characters or more a view into its parent string (SlicedString). */
+const SLICED_STRING_LENGTH = 13;
+
+/** A term that does not hold its record's whole indexed text in memory, as a long token cut from it would. */
+function detached(term: string): string {
+  return term.length < SLICED_STRING_LENGTH ? term : Buffer.from(term).toString();
+}
 
 /** Options for writes that may carry vectors. */
 export interface WriteOptions {
@@ -19,9 +34,13 @@ export interface WriteOptions {
   readonly embeddingModel?: string;
 }
 
+/** Sees, for the `index`-th inserted row, its indexed length in terms and how often each term occurs. */
+export type IndexedObserver = (index: number, length: number, frequencies: ReadonlyMap<string, number>) => void;
+
 /** Work that must happen in the same transaction as every write: the text index keeps itself current here. */
 export interface WriteHooks {
-  afterInsert(connection: DuckDBConnection, rows: readonly StoredRow[]): Promise<void>;
+  /** Indexes inserted rows; `observe`, when given, sees what was indexed for each (so nothing is tokenized twice). */
+  afterInsert(connection: DuckDBConnection, rows: readonly StoredRow[], observe?: IndexedObserver): Promise<void>;
   beforeDelete(connection: DuckDBConnection, uuids: readonly string[]): Promise<void>;
 }
 
@@ -69,6 +88,9 @@ export class DatasetTransaction extends DatasetReader {
   /** Writes begun so far; answers that a write may have overtaken are not kept. */
   #writes = 0;
   #vectorChanges: Map<string, Float32Array | null> | null = new Map();
+  #textChanges: Map<string, TermCounts | null> | null = new Map();
+  /** Postings held in `#textChanges`. */
+  #textPostings = 0;
   /**
    * Ids an `existing` query found missing and no write of this transaction has added since: `add` need not
    * look them up again (a caller that checked first, as imports do, would otherwise pay for two scans).
@@ -249,10 +271,40 @@ export class DatasetTransaction extends DatasetReader {
     if (changes.size > MAX_TRACKED_VECTOR_CHANGES) this.#vectorChanges = null;
   }
 
+  /**
+   * What this transaction did to the text index, uuid by uuid, so the text cache can lay it over its snapshot
+   * after the commit; null when it changed more records or postings than are worth tracking (the cache then
+   * reloads).
+   */
+  get textChanges(): TextChanges | null {
+    return this.#textChanges;
+  }
+
+  #trackText(uuid: string, counts: TermCounts | null): void {
+    const changes = this.#textChanges;
+    if (changes === null) return;
+    this.#textPostings += (counts?.terms.length ?? 0) - (changes.get(uuid)?.terms.length ?? 0);
+    changes.set(uuid, counts);
+    // Past this, holding every written record's terms until the commit costs more memory than a reload costs time.
+    if (changes.size > MAX_TRACKED_TEXT_CHANGES || this.#textPostings > MAX_TRACKED_TEXT_POSTINGS) this.#textChanges = null;
+  }
+
+  /** The observer that tracks what the text index makes of written rows, or undefined once tracking stopped. */
+  #textObserver(rows: readonly StoredRow[]): IndexedObserver | undefined {
+    if (this.#textChanges === null) return undefined;
+    return (index, length, frequencies) => {
+      if (this.#textChanges === null) return;
+      this.#trackText(rows[index]!.uuid, { length, terms: Array.from(frequencies.keys(), detached), tfs: Int32Array.from(frequencies.values()) });
+    };
+  }
+
   async #remove(uuids: readonly string[]): Promise<void> {
     if (uuids.length === 0) return;
     this.#writes++;
-    for (const uuid of uuids) this.#trackVector(uuid, null);
+    for (const uuid of uuids) {
+      this.#trackVector(uuid, null);
+      this.#trackText(uuid, null);
+    }
     if (this.#added !== null) for (const uuid of uuids) this.#added.delete(uuid);
     await this.#hooks.beforeDelete(this.connection, uuids);
     const params = new SqlParams();
@@ -265,7 +317,7 @@ export class DatasetTransaction extends DatasetReader {
     this.#writes++;
     await this.#prepareEmbeddingColumn(rows, options);
     await appendRows(this.connection, rows, this.#local.info?.dimensions ?? null);
-    await this.#hooks.afterInsert(this.connection, rows);
+    await this.#hooks.afterInsert(this.connection, rows, this.#textObserver(rows));
     for (const row of rows) {
       this.#trackVector(row.uuid, row.embedding);
       this.#added?.add(row.uuid);

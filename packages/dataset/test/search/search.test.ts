@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FrameDataset, type NewRecord, tokenize } from '../../src/index.js';
+import { type Bm25Options, FrameDataset, type NewRecord, type SearchHit, type SearchRequest, tokenize } from '../../src/index.js';
 import { reciprocalRankFusion } from '../../src/search/hybrid.js';
 import { indexedText } from '../../src/search/text-index.js';
 import { tempDir } from '../temp-dir.js';
@@ -76,7 +76,16 @@ function referenceBm25(docs: { uuid: string; text: string }[], query: string, k1
   return scores;
 }
 
-describe('text search (BM25)', () => {
+/**
+ * The two ways a text search runs: from the in-memory snapshot of the index (any search outside a transaction),
+ * and in DuckDB over the index tables (inside a transaction, which may see its own uncommitted writes).
+ */
+const TEXT_PATHS: [string, (request: SearchRequest, bm25?: Bm25Options) => Promise<SearchHit[]>][] = [
+  ['from the in-memory snapshot', (request, bm25) => ds.search(request, bm25)],
+  ['in DuckDB (inside a transaction)', (request, bm25) => ds.transaction((tx) => tx.search(request, bm25))],
+];
+
+describe.each(TEXT_PATHS)('text search (BM25) %s', (_path, search) => {
   it.each([
     'database',
     'search engines rank documents',
@@ -90,7 +99,7 @@ describe('text search (BM25)', () => {
     await ds.add(records);
     const stored = await ds.get(records.map((r) => r.uuid));
     const reference = referenceBm25(stored.map((r) => ({ uuid: r.uuid, text: indexedText(r) })), query);
-    const hits = await ds.search({ type: 'text', text: query, limit: 100 });
+    const hits = await search({ type: 'text', text: query, limit: 100 });
     const expected = [...reference].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     expect(hits.map((h) => h.uuid)).toEqual(expected.map(([uuid]) => uuid));
     hits.forEach((hit, i) => {
@@ -105,10 +114,31 @@ describe('text search (BM25)', () => {
     await ds.add(records);
     const stored = await ds.get(records.map((r) => r.uuid));
     const reference = referenceBm25(stored.map((r) => ({ uuid: r.uuid, text: indexedText(r) })), 'database', 2, 0.3);
-    const hits = await ds.search({ type: 'text', text: 'database', limit: 100 }, { k1: 2, b: 0.3 });
+    const hits = await search({ type: 'text', text: 'database', limit: 100 }, { k1: 2, b: 0.3 });
     for (const hit of hits) expect(hit.score).toBeCloseTo(reference.get(hit.uuid)!, 9);
+    expect(hits.map((hit) => hit.uuid).sort()).toEqual([...reference.keys()].sort());
   });
 
+  it('scores against the committed state after adds, updates and deletes laid over a loaded index', async () => {
+    const records = CORPUS.map((doc, i) => ({ ...doc, uuid: ID(i) }));
+    await ds.add(records.slice(0, 8));
+    // A first search loads the index; the commits below change it record by record.
+    await search({ type: 'text', text: 'database', limit: 1 });
+    await ds.add(records.slice(8));
+    await ds.update([{ uuid: ID(2), patch: { content: 'PostgreSQL: the database database system' } }]);
+    await ds.delete([ID(0)]);
+    const stored = await ds.query({ limit: 100 });
+    for (const query of ['database', 'search engines rank documents', 'café PARIS']) {
+      const reference = referenceBm25(stored.map((r) => ({ uuid: r.uuid, text: indexedText(r) })), query);
+      const hits = await search({ type: 'text', text: query, limit: 100 });
+      const expected = [...reference].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+      expect(hits.map((h) => h.uuid)).toEqual(expected.map(([uuid]) => uuid));
+      hits.forEach((hit, i) => { expect(hit.score).toBeCloseTo(expected[i]![1], 9); });
+    }
+  });
+});
+
+describe('text search (BM25)', () => {
   it('finds a document right after its commit, never after its delete or a rolled-back add', async () => {
     await ds.add([{ uuid: ID(1), content: 'a zebra walks' }]);
     expect((await ds.search({ type: 'text', text: 'zebra' })).map((h) => h.uuid)).toEqual([ID(1)]);
