@@ -265,10 +265,31 @@ export class DatasetTransaction extends DatasetReader {
   #trackVector(uuid: string, vector: Float32Array | null): void {
     const changes = this.#vectorChanges;
     if (changes === null) return;
-    // A copy: the caller may reuse its array once the write returns.
-    changes.set(uuid, vector === null ? null : vector.slice());
+    changes.set(uuid, vector);
     // Past this, holding every written vector until the commit costs more memory than a reload costs time.
     if (changes.size > MAX_TRACKED_VECTOR_CHANGES) this.#vectorChanges = null;
+  }
+
+  /**
+   * Tracks the vectors of written rows as copies (the caller may reuse its arrays once the write returns), all
+   * in one block: one allocation per write, not one per row.
+   */
+  #trackWrittenVectors(rows: readonly StoredRow[]): void {
+    if (this.#vectorChanges === null) return;
+    let floats = 0;
+    for (const row of rows) floats += row.embedding?.length ?? 0;
+    const block = new Float32Array(floats);
+    let at = 0;
+    for (const row of rows) {
+      const vector = row.embedding;
+      if (vector === null) {
+        this.#trackVector(row.uuid, null);
+        continue;
+      }
+      block.set(vector, at);
+      this.#trackVector(row.uuid, block.subarray(at, at + vector.length));
+      at += vector.length;
+    }
   }
 
   /**
@@ -318,8 +339,8 @@ export class DatasetTransaction extends DatasetReader {
     await this.#prepareEmbeddingColumn(rows, options);
     await appendRows(this.connection, rows, this.#local.info?.dimensions ?? null);
     await this.#hooks.afterInsert(this.connection, rows, this.#textObserver(rows));
+    this.#trackWrittenVectors(rows);
     for (const row of rows) {
-      this.#trackVector(row.uuid, row.embedding);
       this.#added?.add(row.uuid);
       this.#absent.delete(row.uuid);
     }

@@ -117,6 +117,17 @@ describe('vector search after commits, with the snapshot patched instead of relo
     expect(patched).toEqual(await reloaded(requests));
   });
 
+  it('keeps the vector as written when the caller reuses its array after the commit', async () => {
+    await ds.search({ type: 'vector', vector: vectors[0]!, limit: 1 });
+    const reused = Float32Array.from(vectors[5]!);
+    await ds.add([{ uuid: ID(5100), content: 'copy of 5', embedding: reused }]);
+    reused.fill(0.25);
+    const requests = requestsFor([vectors[5]!, reused]);
+    const patched = hits(await ds.searchMany(requests));
+    expect(patched[0]!.slice(0, 2).map((hit) => hit.uuid)).toEqual([ID(5), ID(5100)]);
+    expect(patched).toEqual(await reloaded(requests));
+  });
+
   it('never shows a rolled-back write, and keeps the snapshot usable after it', async () => {
     const fresh = Float32Array.from({ length: DIMS }, rnd);
     await ds.search({ type: 'vector', vector: vectors[0]!, limit: 1 });
