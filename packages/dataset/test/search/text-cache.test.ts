@@ -84,12 +84,12 @@ function requestsFor(count: number, seed: number): SearchRequest[] {
   });
 }
 
-type Hit = { uuid: string; score: number; text?: number | undefined; ranks?: string };
+type Hit = { uuid: string; score: number; text?: number | undefined; rankKey?: string };
 
 function hits(outcomes: SearchOutcome[]): Hit[][] {
   return outcomes.map((outcome) => {
     if (!outcome.ok) throw outcome.error;
-    return outcome.hits.map((hit) => ({ uuid: hit.uuid, score: hit.score, text: hit.scores.text, ranks: JSON.stringify(hit.ranks) }));
+    return outcome.hits.map((hit) => ({ uuid: hit.uuid, score: hit.score, text: hit.scores.text, rankKey: JSON.stringify(hit.ranks) }));
   });
 }
 
@@ -138,11 +138,11 @@ function expectSameOutcomes(requests: readonly SearchRequest[], memory: Hit[][],
     // The fused ranking follows from each record's ranks. SQL ranks the hybrid's own text candidates apart from
     // the text request after it, summing terms in another order, so its near-ties can fall differently there:
     // the rankings must be identical wherever every shared record holds the same ranks in both.
-    const ranksOf = new Map(sql[q]!.map((hit) => [hit.uuid, hit.ranks]));
+    const ranksOf = new Map(sql[q]!.map((hit) => [hit.uuid, hit.rankKey]));
     const sameRanks =
       memory[q + 1]!.every((hit, i) => hit.uuid === sql[q + 1]![i]?.uuid) &&
       memory[q]!.length === sql[q]!.length &&
-      memory[q]!.every((hit) => ranksOf.get(hit.uuid) === hit.ranks);
+      memory[q]!.every((hit) => ranksOf.get(hit.uuid) === hit.rankKey);
     // A hybrid ranking that cannot be compared hit for hit counts as moved.
     if (!sameRanks) moved++;
     if (sameRanks) {
