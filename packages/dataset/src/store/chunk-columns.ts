@@ -177,6 +177,42 @@ export function setVarcharListColumn(chunk: DuckDBDataChunk, column: number, cou
   bindings.copy_data_to_vector(vector, 0, entries.buffer, 0, entries.byteLength);
 }
 
+/**
+ * Writes a FLOAT[] column (null for SQL NULL; lists of any length, empty ones included) with one copy of
+ * contiguous float32 memory for all the items, so each float keeps its exact bits.
+ */
+export function setFloatListColumn(chunk: DuckDBDataChunk, column: number, count: number, listAt: (row: number) => ArrayLike<number> | null): void {
+  const vector = bindings.data_chunk_get_vector(chunk.chunk, column);
+  // duckdb_list_entry is { uint64 offset; uint64 length }: written as 32-bit halves, the high ones zero.
+  const entries = new Uint32Array(count * 4);
+  let validity: Uint8Array<ArrayBuffer> | null = null;
+  let total = 0;
+  for (let row = 0; row < count; row++) {
+    const list = listAt(row);
+    entries[row * 4] = total;
+    if (list === null) {
+      validity ??= allValid(count);
+      clearValid(validity, row);
+      continue;
+    }
+    entries[row * 4 + 2] = list.length;
+    total += list.length;
+  }
+  bindings.list_vector_reserve(vector, total);
+  bindings.list_vector_set_size(vector, total);
+  if (total > 0) {
+    const items = new Float32Array(total);
+    for (let row = 0; row < count; row++) {
+      const list = listAt(row);
+      if (list !== null) items.set(list, entries[row * 4]!);
+    }
+    // The child is fetched after the reserve, which may have replaced it.
+    bindings.copy_data_to_vector(bindings.list_vector_get_child(vector), 0, items.buffer, 0, items.byteLength);
+  }
+  bindings.copy_data_to_vector(vector, 0, entries.buffer, 0, entries.byteLength);
+  setValidity(vector, validity);
+}
+
 /** Two heap addresses this close lie in the same or adjacent pages, so every byte between them is mapped. */
 const MAX_GAP = 256;
 /** A run copied in one call stays below malloc's mmap threshold, whose fresh pages would cost more than the calls saved. */
