@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FrameRecord } from '@contextframe/dataset';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { expect } from 'vitest';
 import { type Format, IoError, type ReadItem, type ReadOptions, openReader } from '../src/index.js';
 
@@ -100,4 +101,16 @@ export async function expectIoError(promise: Promise<unknown>, code: string): Pr
   expect(error).toBeInstanceOf(IoError);
   expect((error as IoError).code).toBe(code);
   return error as IoError;
+}
+
+/** Runs one query in a fresh in-memory DuckDB (to read back what a writer wrote) and returns its rows as JSON. */
+export async function query(sql: string): Promise<unknown[][]> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    return (await connection.runAndReadAll(sql)).getRowsJson() as unknown[][];
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
 }

@@ -4,11 +4,10 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type FrameRecord, RECORD_FIELDS } from '@contextframe/dataset';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ReadItem, writeRecords } from '../../src/index.js';
 import { parquetWriter } from '../../src/parquet/parquet-writer.js';
-import { ID, TRICKY_FLOATS, expectIoError, readAll, record, tempDir, trickyRecords } from '../helpers.js';
+import { ID, TRICKY_FLOATS, expectIoError, query, readAll, record, tempDir, trickyRecords } from '../helpers.js';
 
 let dir: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -17,17 +16,6 @@ beforeEach(() => {
 afterEach(() => dir.remove());
 
 const DIALECT = { delimiter: ',', quote: '"' } as const;
-
-async function query(sql: string): Promise<unknown[][]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    return (await connection.runAndReadAll(sql)).getRowsJson() as unknown[][];
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
 
 function bits(vector: Float32Array | null | undefined): number[] | null {
   return vector === null || vector === undefined ? null : Array.from(new Uint32Array(vector.buffer, vector.byteOffset, vector.length));

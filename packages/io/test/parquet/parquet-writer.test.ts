@@ -1,8 +1,7 @@
 // The Parquet writer's schema, and row groups that stay small when records carry large embeddings.
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readAll, record, tempDir } from '../helpers.js';
+import { query, readAll, record, tempDir } from '../helpers.js';
 import { writeRecords } from '../../src/index.js';
 
 let dir: ReturnType<typeof tempDir>;
@@ -10,17 +9,6 @@ beforeEach(() => {
   dir = tempDir();
 });
 afterEach(() => dir.remove());
-
-async function query(sql: string): Promise<unknown[][]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    return (await connection.runAndReadAll(sql)).getRowsJson() as unknown[][];
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
 
 describe('parquet writer', () => {
   it('writes typed columns: FLOAT[] embeddings (not DOUBLE), VARCHAR[] tags, JSON metadata, TIMESTAMPTZ', async () => {
