@@ -1,6 +1,7 @@
 // A vector snapshot with later commits laid over it, so a small write does not cost a full reload.
 import { mergeRankings } from './merge-rankings.js';
 import type { Ranking } from './ranked.js';
+import { overlayLimit } from './snapshot-cache.js';
 import type { VectorQuery } from './vector-search.js';
 import { VectorSnapshot } from './vector-snapshot.js';
 
@@ -9,13 +10,6 @@ import { VectorSnapshot } from './vector-snapshot.js';
  * record now has, or null when it was deleted or written without one.
  */
 export type VectorChanges = ReadonlyMap<string, Float32Array | null>;
-
-/**
- * Changes past which a reload is cheaper than the overlay: a write this large is rare, and the overlay's own
- * snapshot is rebuilt on every patch, so it must stay small next to a full load.
- */
-const MIN_OVERLAY_LIMIT = 10_000;
-const OVERLAY_SHARE = 0.25;
 
 /**
  * A base snapshot with committed changes on top: base rows that were deleted or rewritten since are hidden,
@@ -54,7 +48,7 @@ export class PatchedSnapshot {
 
   /** The most changed records an overlay of this base takes before a reload is the better deal. */
   get overlayLimit(): number {
-    return Math.max(MIN_OVERLAY_LIMIT, Math.ceil(this.base.ids.length * OVERLAY_SHARE));
+    return overlayLimit(this.base.ids.length);
   }
 
   /**

@@ -3,6 +3,7 @@ import type { Ranking } from './ranked.js';
 import type { Bm25Options } from './search-types.js';
 import { type TermCounts, TextSnapshot } from './text-snapshot.js';
 import { mergeRankings } from './merge-rankings.js';
+import { MIN_OVERLAY_CHANGES, OVERLAY_SHARE, overlayLimit } from './snapshot-cache.js';
 import { TopK } from './top-k.js';
 
 /**
@@ -16,10 +17,6 @@ export interface TermQuery {
   readonly terms: readonly string[];
   readonly limit: number;
 }
-
-/** Changed records past which a reload is cheaper than the overlay (the overlay is rebuilt on every patch). */
-const MIN_OVERLAY_LIMIT = 10_000;
-const OVERLAY_SHARE = 0.25;
 
 /**
  * Per-row work space of a search: each row's score, the query that last touched it, and the touched rows. One
@@ -99,10 +96,10 @@ export class PatchedTextSnapshot {
 
   /** The most changed records an overlay of this base takes before a reload is the better deal. */
   get overlayLimit(): number {
-    return Math.max(MIN_OVERLAY_LIMIT, Math.ceil(this.base.documents * OVERLAY_SHARE));
+    return overlayLimit(this.base.documents);
   }
 
-  /** Memory of the base, the overlay and the search scratch, estimated as for the budget. */
+  /** Memory of the base and the overlay, estimated as for the budget (which counts the search scratch per record). */
   get bytes(): number {
     return this.base.bytes + (this.#overlay?.bytes ?? 0);
   }
@@ -123,7 +120,7 @@ export class PatchedTextSnapshot {
     if (hiddenIds.size + written.size > this.overlayLimit) return null;
     let postings = 0;
     for (const counts of written.values()) postings += counts.terms.length;
-    if (postings > Math.max(MIN_OVERLAY_LIMIT, base.postings * OVERLAY_SHARE)) return null;
+    if (postings > Math.max(MIN_OVERLAY_CHANGES, base.postings * OVERLAY_SHARE)) return null;
     const overlay = written.size === 0 ? null : TextSnapshot.fromCounts(written);
     if (base.bytes + (overlay?.bytes ?? 0) > maxBytes) return null;
     let hidden: Uint8Array | null = null;

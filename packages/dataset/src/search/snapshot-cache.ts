@@ -1,6 +1,19 @@
 // The version keeping shared by the in-memory search copies (vectors, text index): load once, lay commits over.
 import type { DuckDBConnection } from '@duckdb/node-api';
 
+/**
+ * Changes past which reloading a copy beats laying them over it: a quarter of what the loaded copy holds, and
+ * never fewer than MIN_OVERLAY_CHANGES. A write this large is rare, and an overlay is rebuilt on every patch,
+ * so it must stay small next to a full load.
+ */
+export const MIN_OVERLAY_CHANGES = 10_000;
+export const OVERLAY_SHARE = 0.25;
+
+/** The most changed records an overlay over a copy of `loaded` records takes (see OVERLAY_SHARE). */
+export function overlayLimit(loaded: number): number {
+  return Math.max(MIN_OVERLAY_CHANGES, Math.ceil(loaded * OVERLAY_SHARE));
+}
+
 /** A loaded copy that can take a commit's changes on top of it (see PatchedSnapshot, PatchedTextSnapshot). */
 export interface Patchable<Change, Self> {
   /** The most changed records an overlay takes before a reload is the better deal. */

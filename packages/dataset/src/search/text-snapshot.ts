@@ -149,11 +149,6 @@ export class TextSnapshot {
     return this.rows.length;
   }
 
-  /** Bytes of the typed arrays alone (lengths, offsets, rows, tfs). */
-  get arrayBytes(): number {
-    return this.lengths.byteLength + this.offsets.byteLength + this.rows.byteLength + this.tfs.byteLength;
-  }
-
   /** The term's number, or -1 when no record of the snapshot contains it. */
   termId(term: string): number {
     return this.#terms.find(term);
