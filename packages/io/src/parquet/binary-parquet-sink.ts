@@ -1,17 +1,16 @@
 // Writes Parquet with embeddings: records are copied into DuckDB data chunks as bytes and appended to a
 // staging table of a private DuckDB that spills to a folder beside the target, then one
 // `COPY (SELECT ... FROM staging) TO ... (FORMAT parquet)` writes the file. Floats never become text.
-import { randomBytes } from 'node:crypto';
-import { mkdir, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { RecordSink } from '../format-writer.js';
 import { abortError } from '../io-error.js';
-import { writeError } from '../text/text-file-sink.js';
 import { parquetWriteFailed } from './parquet-write-failed.js';
 import { type PrivateDuckDB, openPrivateDuckDB } from './private-duckdb.js';
 import { CHUNK_ROWS, RecordChunkEncoder } from './record-chunk-encoder.js';
 import { rowGroupSize } from './row-group-size.js';
+import { makeStagingFolder } from './staging-folder.js';
 
 const STAGING_TABLE = 'staging';
 
@@ -30,13 +29,7 @@ const FLUSH_BYTES = 32 << 20;
  * INVALID_RECORD (a value a column cannot hold exactly), WRITE_FAILED, ABORTED.
  */
 export async function createBinaryParquetSink(path: string): Promise<RecordSink> {
-  // Staging lives beside the target, on the disk chosen for the export, not in a RAM-backed /tmp.
-  const staging = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.staging`);
-  try {
-    await mkdir(staging);
-  } catch (error) {
-    throw writeError(staging, error);
-  }
+  const staging = await makeStagingFolder(path);
   const encoder = new RecordChunkEncoder();
   let db: PrivateDuckDB | null = null;
   let appender: DuckDBAppender | null = null;

@@ -1,17 +1,17 @@
 // Writes Parquet without embeddings: records stream into a staging CSV next to the target, then one
 // `COPY (SELECT ... FROM read_csv(...)) TO ... (FORMAT parquet)` converts it with bounded memory. For text-only
 // records this measured faster, and lighter in RSS, than appending them to DuckDB as binary chunks.
-import { randomBytes } from 'node:crypto';
-import { mkdir, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { CsvRowEncoder } from '../csv/csv-row-encoder.js';
 import type { RecordSink } from '../format-writer.js';
 import { abortError } from '../io-error.js';
-import { TextFileSink, writeError } from '../text/text-file-sink.js';
+import { TextFileSink } from '../text/text-file-sink.js';
 import { checkChunkIndex } from './invalid-parquet-record.js';
 import { parquetWriteFailed } from './parquet-write-failed.js';
 import { openPrivateDuckDB } from './private-duckdb.js';
 import { rowGroupSize } from './row-group-size.js';
+import { makeStagingFolder } from './staging-folder.js';
 
 /** The Parquet schema we write, as select expressions over the staging CSV's text columns. */
 const SELECT = [
@@ -53,13 +53,7 @@ function copySql(columns: readonly string[], maxLineBytes: number, rowGroup: num
  * INTEGER column cannot hold), WRITE_FAILED, ABORTED.
  */
 export async function createCsvStagedParquetSink(path: string): Promise<RecordSink> {
-  // Staging lives beside the target, on the disk chosen for the export, not in a RAM-backed /tmp.
-  const staging = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.staging`);
-  try {
-    await mkdir(staging);
-  } catch (error) {
-    throw writeError(staging, error);
-  }
+  const staging = await makeStagingFolder(path);
   const encoder = new CsvRowEncoder({ delimiter: ',', quote: '"' }, false);
   let sink: TextFileSink;
   try {
