@@ -3,12 +3,13 @@
 // `COPY (SELECT ... FROM staging) TO ... (FORMAT parquet)` writes the file. Floats never become text.
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CHUNK_ROWS } from '@contextframe/dataset/duckdb-vectors';
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { RecordSink } from '../format-writer.js';
 import { abortError } from '../io-error.js';
 import { parquetWriteFailed } from './parquet-write-failed.js';
 import { type PrivateDuckDB, openPrivateDuckDB } from './private-duckdb.js';
-import { CHUNK_ROWS, RecordChunkEncoder } from './record-chunk-encoder.js';
+import { RecordChunkEncoder } from './record-chunk-encoder.js';
 import { rowGroupSize } from './row-group-size.js';
 import { makeStagingFolder } from './staging-folder.js';
 

@@ -2,6 +2,7 @@
 // bytes (numbers, floats and short strings one memory copy per column), never as CSV or JSON text to parse.
 import type { FrameRecord } from '@contextframe/dataset';
 import {
+  CHUNK_ROWS,
   setFloatListColumn,
   setIntegerColumn,
   setTimestampColumn,
@@ -13,9 +14,6 @@ import { IoError } from '../io-error.js';
 import { canonicalTimestampMs } from './canonical-timestamp.js';
 import { checkChunkIndex, describeValue as describe, invalidParquetRecord as invalidRecord } from './invalid-parquet-record.js';
 import { quoteIdentifier } from './private-duckdb.js';
-
-/** DuckDB's standard vector size: the most rows one data chunk holds. */
-export const CHUNK_ROWS = 2048;
 
 /** Nullable text fields, by name. */
 const NULLABLE_TEXT = ['collection', 'title', 'context', 'parent_id', 'source_type', 'source_uri', 'content_hash'] as const;
