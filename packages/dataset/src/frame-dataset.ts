@@ -56,6 +56,15 @@ export interface OpenOptions {
 /** A cache budget: whole bytes, 0 (no cache) or more. */
 const cacheBytes = z.number().int().nonnegative();
 
+/** The budget option `name` (or `fallback` when not given), checked; INVALID_ARGUMENT when it is not one. */
+function cacheBudget(name: string, value: number | undefined, fallback: number): number {
+  const parsed = cacheBytes.safeParse(value ?? fallback);
+  if (!parsed.success) {
+    throw new DatasetError('INVALID_ARGUMENT', `${name} must be a whole number of bytes, 0 or more (0 turns the copy off), got ${value}`);
+  }
+  return parsed.data;
+}
+
 export interface TransactionOptions {
   /** Aborting rolls the transaction back when its callback settles, even if the callback succeeded. */
   readonly signal?: AbortSignal;
@@ -89,10 +98,8 @@ export class FrameDataset {
 
   /** Opens (or creates) a dataset. Fails with SCHEMA_TOO_NEW for a file written by a newer release. */
   static async open(options: OpenOptions): Promise<FrameDataset> {
-    const textCacheBytes = cacheBytes.safeParse(options.textCacheBytes ?? DEFAULT_TEXT_CACHE_BYTES);
-    if (!textCacheBytes.success) {
-      throw new DatasetError('INVALID_ARGUMENT', `textCacheBytes must be a whole number of bytes, 0 or more (0 turns the copy off), got ${options.textCacheBytes}`);
-    }
+    const vectorCacheBytes = cacheBudget('vectorCacheBytes', options.vectorCacheBytes, DEFAULT_VECTOR_CACHE_BYTES);
+    const textCacheBytes = cacheBudget('textCacheBytes', options.textCacheBytes, DEFAULT_TEXT_CACHE_BYTES);
     const path = options.path === ':memory:' ? ':memory:' : resolve(options.path);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     // Nothing may be downloaded at run time: DuckDB must never fetch an extension on its own.
@@ -109,7 +116,7 @@ export class FrameDataset {
       const connection = await instance.connect();
       try {
         const embedding = await migrate(connection, path);
-        return new FrameDataset(path, instance, { info: embedding }, options.vectorCacheBytes ?? DEFAULT_VECTOR_CACHE_BYTES, textCacheBytes.data);
+        return new FrameDataset(path, instance, { info: embedding }, vectorCacheBytes, textCacheBytes);
       } finally {
         connection.closeSync();
       }

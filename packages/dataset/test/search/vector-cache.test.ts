@@ -117,6 +117,15 @@ describe('vector search after commits, with the snapshot patched instead of relo
     expect(patched).toEqual(await reloaded(requests));
   });
 
+  it('rejects a vectorCacheBytes that is not a whole number of bytes, as textCacheBytes', async () => {
+    for (const vectorCacheBytes of [-1, 1.5, Number.NaN]) {
+      await expect(FrameDataset.open({ path: join(dir.path, 'bad.duckdb'), vectorCacheBytes })).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(/vectorCacheBytes must be a whole number of bytes/),
+      });
+    }
+  });
+
   it('keeps the vector as written when the caller reuses its array after the commit', async () => {
     await ds.search({ type: 'vector', vector: vectors[0]!, limit: 1 });
     const reused = Float32Array.from(vectors[5]!);
