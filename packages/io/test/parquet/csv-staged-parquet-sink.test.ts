@@ -32,6 +32,16 @@ describe('csv-staged parquet sink (exports without embeddings)', () => {
     expect(items.map((item) => item.ok && item.record.chunk_index)).toEqual([2 ** 31 - 1, -(2 ** 31)]);
   });
 
+  it('writes records whose staged lines are longer than the reader buffers it asks DuckDB for', async () => {
+    // 2.5 MB and 9 MB of content: past the smallest line size (2 MB) and buffer (4 MB), among short records.
+    const long = ['a'.repeat(2_500_000), `"quoted", é\n${'b'.repeat(9_000_000)}`];
+    const written = [record(1), record(2, { content: long[0]! }), record(3), record(4, { content: long[1]! }), record(5)];
+    const path = join(dir.path, 'long.parquet');
+    await writeRecords('parquet', written, { outputPath: path });
+    const items = await readAll('parquet', path);
+    expect(items.map((item) => item.ok && item.record.content)).toEqual(written.map((r) => r.content));
+  });
+
   it('removes its staging folder and file when finish is cancelled, and reports WRITE_FAILED for a bad timestamp', async () => {
     const target = join(dir.path, 'direct.parquet');
     const sink = await parquetWriter.create(target, { includeEmbeddings: false, csv: { delimiter: ',', quote: '"' } });
