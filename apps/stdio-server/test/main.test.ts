@@ -40,6 +40,18 @@ describe('contextframe-stdio command line', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('exits 2 when an API tuning flag is given without the API, naming the flag and the URL it needs', () => {
+    const result = run(['--embedding-timeout-ms', '300000', '--llm-concurrency', '2']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      'contextframe-stdio: Invalid configuration:\n' +
+        '  --embedding-timeout-ms: needs --embedding-url: it tunes requests to an OpenAI-compatible embeddings API, and the hash embedder sends none\n' +
+        '  --llm-concurrency: needs --llm-url (without it the built-in enhancer is used)\n' +
+        'Run with --help to see every option.\n',
+    );
+    expect(result.stdout).toBe('');
+  });
+
   it('exits 1 with the stack when it cannot open the dataset', () => {
     const dir = tempDir();
     try {

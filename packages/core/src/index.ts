@@ -92,7 +92,7 @@ export type { IngestOptions, IngestResult } from './ingest/ingest-documents.js';
 export { checkEnhancement, ENHANCEMENT_LIMITS, RESERVED_FACT_KEYS } from './enhance/check-enhancement.js';
 export { ENHANCEMENTS } from './enhance/enhancer.js';
 export { ExtractiveEnhancer } from './enhance/extractive-enhancer.js';
-export { OpenAIChatEnhancer } from './enhance/openai-chat-enhancer.js';
+export { OPENAI_CHAT_ENHANCER_DEFAULTS, OpenAIChatEnhancer } from './enhance/openai-chat-enhancer.js';
 export { batchEnhance, BatchEnhanceInputSchema, MAX_ENHANCE_DOCUMENTS, MAX_PURPOSE_LENGTH } from './operations/batch-enhance.js';
 export type { CheckedEnhancement } from './enhance/check-enhancement.js';
 export type {

@@ -68,7 +68,7 @@ export { CachedEmbedder } from './embedding/cached-embedder.js';
 export { contentHash } from './embedding/content-hash.js';
 export { HashEmbedder } from './embedding/hash-embedder.js';
 export { LruEmbeddingCache } from './embedding/lru-embedding-cache.js';
-export { OpenAIEmbedder } from './embedding/openai-embedder.js';
+export { OPENAI_EMBEDDER_DEFAULTS, OpenAIEmbedder } from './embedding/openai-embedder.js';
 export { backoffDelay, parseRetryAfter } from './embedding/retry.js';
 export type { CachedEmbedderOptions } from './embedding/cached-embedder.js';
 export type { EmbedOptions, EmbeddedBatch, Embedder } from './embedding/embedder.js';
@@ -79,7 +79,7 @@ export type { OpenAIEmbedderOptions } from './embedding/openai-embedder.js';
 
 // OpenAI-compatible HTTP: the JSON POST with auth, timeouts, cancellation and retries that OpenAIEmbedder and
 // core's chat enhancer share; each maps the outcomes to its own errors
-export { OpenAIHttpClient, openAIHttpOptionsShape } from './embedding/openai-http-client.js';
+export { OPENAI_HTTP_LIMITS, OpenAIHttpClient, openAIHttpOptionsShape } from './embedding/openai-http-client.js';
 export type {
   OpenAIHttpClientOptions,
   OpenAIHttpDefaults,

@@ -16,7 +16,7 @@ export { isLoopbackHost, loadConfig } from './config/load-config.js';
 export { OPTION_SPECS } from './config/option-specs.js';
 export type { ConfigIssue, ConfigRequest, LoadConfigOptions } from './config/load-config.js';
 export type { OptionSpec } from './config/option-specs.js';
-export type { AppKind, EmbedderConfig, HttpConfig, LlmConfig, ServerConfig } from './config/server-config.js';
+export type { AppKind, EmbedderConfig, HttpConfig, LlmConfig, OpenAIClientTuning, ServerConfig } from './config/server-config.js';
 
 // runtime
 export { createEmbedder } from './runtime/create-embedder.js';

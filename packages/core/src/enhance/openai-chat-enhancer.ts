@@ -1,5 +1,5 @@
 // An enhancer for any OpenAI-compatible `POST {baseUrl}/chat/completions` API: one JSON request per batch of documents.
-import { OpenAIHttpClient, type OpenAIHttpHints, type OpenAIHttpOptions, openAIHttpOptionsShape } from '@contextframe/dataset';
+import { OpenAIHttpClient, type OpenAIHttpDefaults, type OpenAIHttpHints, type OpenAIHttpOptions, openAIHttpOptionsShape } from '@contextframe/dataset';
 import { z } from 'zod';
 import { cancelledError, CoreError } from '../errors/core-error.js';
 import { throwIfCancelled } from '../engine/cancellation.js';
@@ -40,8 +40,16 @@ export interface OpenAIChatEnhancerOptions extends OpenAIHttpOptions {
 // 8 MiB only stops what is not a reply.
 const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1_048_576;
 
+/** {@link OpenAIChatEnhancer}'s bounds and defaults of its HTTP options (see `OpenAIHttpDefaults` in @contextframe/dataset). */
+export const OPENAI_CHAT_ENHANCER_DEFAULTS: OpenAIHttpDefaults = Object.freeze({
+  maxConcurrency: 32,
+  timeoutMs: 120_000,
+  retryBaseDelayMs: 1_000,
+  maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
+});
+
 const optionsSchema = z.strictObject({
-  ...openAIHttpOptionsShape({ maxConcurrency: 32, timeoutMs: 120_000, retryBaseDelayMs: 1_000, maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES }),
+  ...openAIHttpOptionsShape(OPENAI_CHAT_ENHANCER_DEFAULTS),
   model: z.string().min(1),
   id: z.string().min(1).optional(),
   batchSize: z.int().min(1).max(50).default(50),

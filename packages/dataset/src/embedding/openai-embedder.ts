@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { DatasetError } from '../errors.js';
 import { abortedError, throwIfAborted } from './abort.js';
 import type { EmbedOptions, Embedder } from './embedder.js';
-import { OpenAIHttpClient, type OpenAIHttpHints, type OpenAIHttpOptions, openAIHttpOptionsShape } from './openai-http-client.js';
+import { OpenAIHttpClient, type OpenAIHttpDefaults, type OpenAIHttpHints, type OpenAIHttpOptions, openAIHttpOptionsShape } from './openai-http-client.js';
 
 /** Options for {@link OpenAIEmbedder}; validated once, in the constructor. */
 export interface OpenAIEmbedderOptions extends OpenAIHttpOptions {
@@ -44,13 +44,23 @@ export interface OpenAIEmbedderOptions extends OpenAIHttpOptions {
 // or a higher maxResponseBytes; the error says so.
 const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1_048_576;
 
+/** {@link OpenAIEmbedder}'s own bounds and defaults: those of its HTTP options (see {@link OpenAIHttpDefaults}) and of `batchSize` (1 to `maxBatchSize`). */
+export const OPENAI_EMBEDDER_DEFAULTS: OpenAIHttpDefaults & { readonly batchSize: number; readonly maxBatchSize: number } = Object.freeze({
+  maxConcurrency: 64,
+  timeoutMs: 30_000,
+  retryBaseDelayMs: 500,
+  maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
+  batchSize: 64,
+  maxBatchSize: 2048,
+});
+
 const optionsSchema = z.strictObject({
-  ...openAIHttpOptionsShape({ maxConcurrency: 64, timeoutMs: 30_000, retryBaseDelayMs: 500, maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES }),
+  ...openAIHttpOptionsShape(OPENAI_EMBEDDER_DEFAULTS),
   model: z.string().min(1),
   dimensions: z.int().min(1).max(65_536),
   requestDimensions: z.boolean().default(false),
   id: z.string().min(1).optional(),
-  batchSize: z.int().min(1).max(2048).default(64),
+  batchSize: z.int().min(1).max(OPENAI_EMBEDDER_DEFAULTS.maxBatchSize).default(OPENAI_EMBEDDER_DEFAULTS.batchSize),
 });
 
 type Settings = z.output<typeof optionsSchema>;

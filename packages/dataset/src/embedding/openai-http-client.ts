@@ -41,6 +41,21 @@ export interface OpenAIHttpDefaults {
   readonly maxResponseBytes: number;
 }
 
+/**
+ * The bounds and defaults {@link openAIHttpOptionsShape} gives every client alike (the rest are each client's
+ * {@link OpenAIHttpDefaults}), for callers that check options before building a client, such as server flags.
+ */
+export const OPENAI_HTTP_LIMITS = Object.freeze({
+  /** Default `concurrency` (allowed: 1 to the client's `maxConcurrency`). */
+  defaultConcurrency: 4,
+  /** Largest `timeoutMs` (the smallest is 1): Node's timers fire at once for any longer delay (~24.8 days). */
+  maxTimeoutMs: 2_147_483_647,
+  /** Largest `maxRetries` (the smallest is 0). */
+  maxRetries: 10,
+  /** Default `maxRetries`. */
+  defaultMaxRetries: 3,
+});
+
 // The largest `maxResponseBytes` allowed: the body is decoded into one string for `JSON.parse`, and a UTF-8 body
 // never has more characters than bytes, so this keeps it within the longest string Node can hold (~512 MiB).
 const MAX_RESPONSE_BYTES_LIMIT: number = bufferConstants.MAX_STRING_LENGTH;
@@ -60,9 +75,9 @@ export function openAIHttpOptionsShape(defaults: OpenAIHttpDefaults) {
         return parsed.username === '' && parsed.password === '';
       }, 'must not contain credentials; pass apiKey instead'),
     apiKey: z.string().optional(),
-    concurrency: z.int().min(1).max(defaults.maxConcurrency).default(4),
-    timeoutMs: z.int().min(1).default(defaults.timeoutMs),
-    maxRetries: z.int().min(0).max(10).default(3),
+    concurrency: z.int().min(1).max(defaults.maxConcurrency).default(OPENAI_HTTP_LIMITS.defaultConcurrency),
+    timeoutMs: z.int().min(1).max(OPENAI_HTTP_LIMITS.maxTimeoutMs).default(defaults.timeoutMs),
+    maxRetries: z.int().min(0).max(OPENAI_HTTP_LIMITS.maxRetries).default(OPENAI_HTTP_LIMITS.defaultMaxRetries),
     retryBaseDelayMs: z.int().min(0).default(defaults.retryBaseDelayMs),
     retryMaxDelayMs: z.int().min(0).default(30_000),
     maxResponseBytes: z

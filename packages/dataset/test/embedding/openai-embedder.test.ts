@@ -391,6 +391,8 @@ describe('OpenAIEmbedder options', () => {
     ['batchSize', { batchSize: 0 }],
     ['concurrency', { concurrency: 0 }],
     ['timeoutMs', { timeoutMs: 0 }],
+    // Node's timers treat a longer delay as 1 ms: every request would time out at once.
+    ['timeoutMs', { timeoutMs: 2 ** 31 }],
     ['maxRetries', { maxRetries: -1 }],
     ['retryBaseDelayMs', { retryBaseDelayMs: -1 }],
     ['maxResponseBytes: must be at least 1024', { maxResponseBytes: 1000 }],

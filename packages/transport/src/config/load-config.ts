@@ -131,6 +131,20 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
 
 type Getter = <T>(name: string) => T | undefined;
 
+// The flags that tune an OpenAI-compatible client, by the client setting each one sets.
+const EMBEDDING_TUNING = { 'embedding-timeout-ms': 'timeoutMs', 'embedding-concurrency': 'concurrency', 'embedding-batch-size': 'batchSize', 'embedding-max-retries': 'maxRetries' } as const;
+const LLM_TUNING = { 'llm-timeout-ms': 'timeoutMs', 'llm-concurrency': 'concurrency', 'llm-max-retries': 'maxRetries' } as const;
+
+/** The given tuning flags as client settings; one not given is left out, so the client keeps its default. */
+function tuning<K extends string>(get: Getter, flags: Readonly<Record<string, K>>): Partial<Record<K, number>> {
+  const settings: Partial<Record<K, number>> = {};
+  for (const [name, setting] of Object.entries(flags)) {
+    const value = get<number>(name);
+    if (value !== undefined) settings[setting] = value;
+  }
+  return settings;
+}
+
 function embedderConfig(get: Getter, sourceOf: (name: string) => string, issues: ConfigIssue[]): EmbedderConfig | undefined {
   const url = get<string>('embedding-url');
   const model = get<string>('embedding-model');
@@ -138,8 +152,14 @@ function embedderConfig(get: Getter, sourceOf: (name: string) => string, issues:
   const dimensions = get<number>('embedding-dimensions');
   const kind = get<'hash' | 'openai'>('embedder') ?? (url === undefined ? 'hash' : 'openai');
   if (kind === 'hash') {
+    const openaiOnly = 'applies to the openai embedder only; set --embedder openai or remove it';
     for (const name of ['embedding-url', 'embedding-model', 'embedding-api-key']) {
-      if (get(name) !== undefined) issues.push({ option: sourceOf(name), message: 'applies to the openai embedder only; set --embedder openai or remove it' });
+      if (get(name) !== undefined) issues.push({ option: sourceOf(name), message: openaiOnly });
+    }
+    // Without a URL the fix is to name the API; with one, --embedder hash was chosen and the URL is refused above too.
+    const tuningMessage = url === undefined ? 'needs --embedding-url: it tunes requests to an OpenAI-compatible embeddings API, and the hash embedder sends none' : openaiOnly;
+    for (const name of Object.keys(EMBEDDING_TUNING)) {
+      if (get(name) !== undefined) issues.push({ option: sourceOf(name), message: tuningMessage });
     }
     return { kind, dimensions: dimensions ?? DEFAULT_HASH_DIMENSIONS };
   }
@@ -147,7 +167,7 @@ function embedderConfig(get: Getter, sourceOf: (name: string) => string, issues:
   if (model === undefined) issues.push({ option: '--embedding-model', message: 'is required with --embedder openai (e.g. text-embedding-3-small)' });
   if (dimensions === undefined) issues.push({ option: '--embedding-dimensions', message: "is required with --embedder openai: the model's vector length (e.g. 1536)" });
   if (url === undefined || model === undefined || dimensions === undefined) return undefined;
-  return { kind, url, model, dimensions, ...(apiKey === undefined ? {} : { apiKey }) };
+  return { kind, url, model, dimensions, ...(apiKey === undefined ? {} : { apiKey }), ...tuning(get, EMBEDDING_TUNING) };
 }
 
 function llmConfig(get: Getter, sourceOf: (name: string) => string, issues: ConfigIssue[]): LlmConfig | undefined {
@@ -155,7 +175,7 @@ function llmConfig(get: Getter, sourceOf: (name: string) => string, issues: Conf
   const model = get<string>('llm-model');
   const apiKey = get<string>('llm-api-key');
   if (url === undefined) {
-    for (const name of ['llm-model', 'llm-api-key']) {
+    for (const name of ['llm-model', 'llm-api-key', ...Object.keys(LLM_TUNING)]) {
       if (get(name) !== undefined) issues.push({ option: sourceOf(name), message: 'needs --llm-url (without it the built-in enhancer is used)' });
     }
     return { kind: 'builtin' };
@@ -164,7 +184,7 @@ function llmConfig(get: Getter, sourceOf: (name: string) => string, issues: Conf
     issues.push({ option: '--llm-model', message: 'is required with --llm-url' });
     return undefined;
   }
-  return { kind: 'openai', url, model, ...(apiKey === undefined ? {} : { apiKey }) };
+  return { kind: 'openai', url, model, ...(apiKey === undefined ? {} : { apiKey }), ...tuning(get, LLM_TUNING) };
 }
 
 function httpConfig(get: Getter, issues: ConfigIssue[]): HttpConfig {

@@ -1,4 +1,6 @@
 // Every configuration option once: its flag, environment variable, type, default and meaning. Parsing and docs both read this.
+import { OPENAI_CHAT_ENHANCER_DEFAULTS } from '@contextframe/core';
+import { OPENAI_EMBEDDER_DEFAULTS, OPENAI_HTTP_LIMITS } from '@contextframe/dataset';
 import { z } from 'zod';
 import { LOG_LEVELS } from '../logging/logger.js';
 import type { AppKind } from './server-config.js';
@@ -28,7 +30,8 @@ const integer = (min: number, max: number) =>
     .trim()
     .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
-    .pipe(z.int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+    // The regex already makes it whole, and max is a safe integer: z.int()'s own safe-integer check would only repeat max's message.
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 const TRUE = ['true', '1', 'yes', 'on'];
 const FALSE = ['false', '0', 'no', 'off'];
 const boolean = z
@@ -42,6 +45,14 @@ const list = z
   .transform((values) => values.flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== ''))
   .pipe(z.array(z.string()).min(1, 'must name at least one value'));
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://localhost:11434/v1' });
+
+// The tuning flags take exactly the range their client accepts (its own bounds, not copies), so a value the
+// flags let through never fails later in the client's constructor.
+const { defaultConcurrency, maxTimeoutMs, maxRetries, defaultMaxRetries } = OPENAI_HTTP_LIMITS;
+const EMBEDDER = OPENAI_EMBEDDER_DEFAULTS;
+const ENHANCER = OPENAI_CHAT_ENHANCER_DEFAULTS;
+const seconds = (ms: number): string => `\`${ms}\` (${ms / 1000} s)`;
+const RETRIED = 'after a 408, 429, 5xx, network error or timeout, with exponential backoff (or as `Retry-After` asks)';
 
 function option(spec: Omit<OptionSpec, 'env' | 'kind'> & { kind?: OptionSpec['kind'] }): OptionSpec {
   return Object.freeze({ kind: 'value', ...spec, env: `CONTEXTFRAME_${spec.name.toUpperCase().replaceAll('-', '_')}` });
@@ -100,6 +111,39 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     description: 'Length of the vectors. A dataset keeps the dimensions (and model) of its first vectors.',
   }),
   option({
+    name: 'embedding-timeout-ms',
+    schema: integer(1, maxTimeoutMs),
+    placeholder: '<ms>',
+    defaultText: seconds(EMBEDDER.timeoutMs),
+    apps: BOTH,
+    description:
+      'How long one request to the embeddings API may take (sending, waiting, reading the answer); one that runs out is retried (see `--embedding-max-retries`). Raise it for a slow local model (e.g. Ollama on a CPU). Needs `--embedding-url`.',
+  }),
+  option({
+    name: 'embedding-concurrency',
+    schema: integer(1, EMBEDDER.maxConcurrency),
+    placeholder: '<n>',
+    defaultText: `\`${defaultConcurrency}\``,
+    apps: BOTH,
+    description: `Requests to the embeddings API in flight at once while one tool call embeds its texts, 1 to ${EMBEDDER.maxConcurrency}; tool calls running side by side add up. Lower it for a rate-limited API. Needs \`--embedding-url\`.`,
+  }),
+  option({
+    name: 'embedding-batch-size',
+    schema: integer(1, EMBEDDER.maxBatchSize),
+    placeholder: '<n>',
+    defaultText: `\`${EMBEDDER.batchSize}\``,
+    apps: BOTH,
+    description: `Texts per request to the embeddings API, 1 to ${EMBEDDER.maxBatchSize}. Lower it when requests time out or are too large. Needs \`--embedding-url\`.`,
+  }),
+  option({
+    name: 'embedding-max-retries',
+    schema: integer(0, maxRetries),
+    placeholder: '<n>',
+    defaultText: `\`${defaultMaxRetries}\``,
+    apps: BOTH,
+    description: `Retries of a request to the embeddings API ${RETRIED}, 0 to ${maxRetries}; \`0\` fails at the first error. Needs \`--embedding-url\`.`,
+  }),
+  option({
     name: 'llm-url',
     schema: httpUrl,
     placeholder: '<url>',
@@ -115,6 +159,31 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     defaultText: '-',
     apps: BOTH,
     description: 'Sent as a bearer token to the chat API. Prefer the environment variable.',
+  }),
+  option({
+    name: 'llm-timeout-ms',
+    schema: integer(1, maxTimeoutMs),
+    placeholder: '<ms>',
+    defaultText: seconds(ENHANCER.timeoutMs),
+    apps: BOTH,
+    description:
+      'How long one request to the chat API may take (sending, waiting, reading the reply); one that runs out is retried (see `--llm-max-retries`). Raise it for a slow local model. Needs `--llm-url`.',
+  }),
+  option({
+    name: 'llm-concurrency',
+    schema: integer(1, ENHANCER.maxConcurrency),
+    placeholder: '<n>',
+    defaultText: `\`${defaultConcurrency}\``,
+    apps: BOTH,
+    description: `Requests to the chat API in flight at once, across all \`batch_enhance\` calls, 1 to ${ENHANCER.maxConcurrency}. Lower it for a rate-limited API. Needs \`--llm-url\`.`,
+  }),
+  option({
+    name: 'llm-max-retries',
+    schema: integer(0, maxRetries),
+    placeholder: '<n>',
+    defaultText: `\`${defaultMaxRetries}\``,
+    apps: BOTH,
+    description: `Retries of a request to the chat API ${RETRIED}, 0 to ${maxRetries}; \`0\` fails at the first error. Needs \`--llm-url\`.`,
   }),
   option({
     name: 'allow-private-urls',

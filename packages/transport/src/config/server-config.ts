@@ -1,13 +1,33 @@
 // The validated configuration both servers run with (see loadConfig for where each value comes from).
 import type { LogLevel } from '../logging/logger.js';
 
+/** How an OpenAI-compatible client sends its requests; each setting left out keeps the client's own default. */
+export interface OpenAIClientTuning {
+  /** Limit for one request, in ms. */
+  readonly timeoutMs?: number;
+  /** Requests in flight at once. */
+  readonly concurrency?: number;
+  /** Retries after a 408, 429, 5xx, network error or timeout. */
+  readonly maxRetries?: number;
+}
+
 /** Which embedder turns texts into vectors. */
 export type EmbedderConfig =
   | { readonly kind: 'hash'; readonly dimensions: number }
-  | { readonly kind: 'openai'; readonly url: string; readonly model: string; readonly apiKey?: string; readonly dimensions: number };
+  | ({
+      readonly kind: 'openai';
+      readonly url: string;
+      readonly model: string;
+      readonly apiKey?: string;
+      readonly dimensions: number;
+      /** Texts per request; left out, the embedder's default. */
+      readonly batchSize?: number;
+    } & OpenAIClientTuning);
 
 /** Which LLM batch_enhance uses: the built-in extractive enhancer, or an OpenAI-compatible chat API. */
-export type LlmConfig = { readonly kind: 'builtin' } | { readonly kind: 'openai'; readonly url: string; readonly model: string; readonly apiKey?: string };
+export type LlmConfig =
+  | { readonly kind: 'builtin' }
+  | ({ readonly kind: 'openai'; readonly url: string; readonly model: string; readonly apiKey?: string } & OpenAIClientTuning);
 
 /** Settings only the HTTP server has. */
 export interface HttpConfig {

@@ -11,6 +11,10 @@ export function createEmbedder(config: EmbedderConfig): Embedder {
       model: config.model,
       dimensions: config.dimensions,
       ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
+      ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
+      ...(config.concurrency === undefined ? {} : { concurrency: config.concurrency }),
+      ...(config.batchSize === undefined ? {} : { batchSize: config.batchSize }),
+      ...(config.maxRetries === undefined ? {} : { maxRetries: config.maxRetries }),
     }),
   );
 }
