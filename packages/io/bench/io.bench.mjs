@@ -2,6 +2,7 @@
 // COPY ... TO on the same files, in the same run, plus peak RSS of each of our reads and writes.
 //
 // Usage: node bench/io.bench.mjs [SIZES=100000,1000000] [FORMATS=json,jsonl,csv,parquet]
+// (IO_BENCH_ROUNDS=3: how many times ours and DuckDB's alternate; each figure is the median.)
 // Needs `pnpm build` first (imports ../dist). Each measurement runs in its own child process, so every peak
 // RSS (process.resourceUsage().maxRSS) belongs to one operation at one size. Prints a JSON line last and writes
 // its figures to $CF_BENCH_OUT for `pnpm bench`; throughput targets are judged at the largest size.
@@ -18,6 +19,8 @@ import { commandLine, writeBenchResult } from '../../../scripts/bench/bench-resu
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FORMATS = ['json', 'jsonl', 'csv', 'parquet'];
+/** Samples of each measurement (ours and DuckDB's alternating); every figure is their median. */
+const ROUNDS = Number(process.env.IO_BENCH_ROUNDS ?? 3);
 const NATIVE_READ = {
   // DuckDB cannot stream the { "documents": [...] } form: it reads the whole file as one JSON value.
   json: (p) => `SELECT unnest(documents, recursive := true) FROM read_json('${p}', maximum_object_size = 4000000000)`,
@@ -52,22 +55,30 @@ async function main() {
     for (const size of sizes) {
       for (const format of formats) {
         const file = join(dir, `records-${size}.${format}`);
-        const write = run(['ours-write', format, String(size), file, corpus]);
-        const bytes = statSync(file).size;
-        const read = run(['ours-read', format, String(size), file]);
-        const native = run(['native', format, String(size), file, join(dir, `native-${size}.${format}`)]);
-        rmSync(file, { force: true });
-        rmSync(join(dir, `native-${size}.${format}`), { force: true });
+        const samples = { write: [], read: [], native: [] };
+        let bytes = 0;
+        // Ours and DuckDB's alternate, ROUNDS times, and each figure is the median of its samples: on this
+        // machine one sample of the same work moves by a third between runs minutes apart.
+        for (let round = 0; round < ROUNDS; round++) {
+          samples.write.push(run(['ours-write', format, String(size), file, corpus]));
+          bytes = statSync(file).size;
+          samples.read.push(run(['ours-read', format, String(size), file]));
+          samples.native.push(run(['native', format, String(size), file, join(dir, `native-${size}.${format}`)]));
+          rmSync(file, { force: true });
+          rmSync(join(dir, `native-${size}.${format}`), { force: true });
+        }
+        const median = (list, key) => list.map((sample) => sample[key]).sort((a, b) => a - b)[Math.floor(list.length / 2)];
         const row = {
           format,
           size,
           bytes,
-          write_per_s: size / write.seconds,
-          native_copy_per_s: size / native.copySeconds,
-          read_per_s: size / read.seconds,
-          native_read_per_s: size / native.readSeconds,
-          write_rss_mb: write.maxRssMb,
-          read_rss_mb: read.maxRssMb,
+          rounds: ROUNDS,
+          write_per_s: size / median(samples.write, 'seconds'),
+          native_copy_per_s: size / median(samples.native, 'copySeconds'),
+          read_per_s: size / median(samples.read, 'seconds'),
+          native_read_per_s: size / median(samples.native, 'readSeconds'),
+          write_rss_mb: median(samples.write, 'maxRssMb'),
+          read_rss_mb: median(samples.read, 'maxRssMb'),
         };
         results.push(row);
         console.log(
@@ -114,7 +125,7 @@ function measurements(sizes, formats, results, poolRssMb) {
         name: `${LABEL[format]}: write (\`writeRecords\`)`,
         value: row.write_per_s,
         unit: 'records/s',
-        detail: mib,
+        detail: `${mib}; median of ${row.rounds} runs`,
         baseline: { name: `DuckDB \`COPY t TO\` (${NATIVE_COPY[format]})`, value: row.native_copy_per_s, unit: 'records/s' },
         ratio: writeRatio,
         ...(size === largest ? { target: nativeTarget(writeRatio) } : {}),
@@ -124,6 +135,7 @@ function measurements(sizes, formats, results, poolRssMb) {
         name: `${LABEL[format]}: read (\`openReader\`)`,
         value: row.read_per_s,
         unit: 'records/s',
+        detail: `median of ${row.rounds} runs`,
         baseline: { name: `DuckDB ${NATIVE_READ_LABEL[format]} into a table`, value: row.native_read_per_s, unit: 'records/s' },
         ratio: readRatio,
         ...(size === largest ? { target: nativeTarget(readRatio) } : {}),
