@@ -1,9 +1,8 @@
 // Cancellation (client abort, client hang-up), graceful SIGTERM and idle sessions, against the built HTTP server.
 import { join } from 'node:path';
+import { type FakeEmbeddings, mcpHeaders, rawRequest, startFakeEmbeddings } from '@contextframe/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeEmbeddings, startFakeEmbeddings } from './helpers/fake-embeddings.js';
 import { connect, INITIALIZE, type RunningServer, startHttp, tempDir } from './helpers/http-server.js';
-import { mcpHeaders, rawRequest } from './helpers/raw-http.js';
 
 const docs = (count: number) => Array.from({ length: count }, (_, n) => ({ content: `Item ${n}: ${'lorem ipsum '.repeat(5)}`, metadata: { n } }));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

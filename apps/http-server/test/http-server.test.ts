@@ -1,9 +1,9 @@
 // End to end over Streamable HTTP: the SDK's Client against the built server on a real port on 127.0.0.1.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rawRequest } from '@contextframe/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type HttpSession, type RunningServer, startHttp, tempDir } from './helpers/http-server.js';
-import { rawRequest } from './helpers/raw-http.js';
 
 const TOOLS = [
   'batch_search',

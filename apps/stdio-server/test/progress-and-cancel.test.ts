@@ -1,7 +1,7 @@
 // Progress notifications and cancellation over stdio, against the built server.
 import { join } from 'node:path';
+import { type FakeEmbeddings, startFakeEmbeddings } from '@contextframe/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeEmbeddings, startFakeEmbeddings } from './helpers/fake-embeddings.js';
 import { startStdio, type StdioSession, tempDir } from './helpers/stdio-server.js';
 
 const docs = (count: number) => Array.from({ length: count }, (_, n) => ({ content: `Item ${n}: ${'lorem ipsum '.repeat(5)}`, metadata: { n } }));

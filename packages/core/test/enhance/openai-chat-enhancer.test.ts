@@ -1,6 +1,7 @@
+import { until } from '@contextframe/test-support';
 import { describe, expect, it } from 'vitest';
 import { CoreError, type EnhanceRequest, OpenAIChatEnhancer, type OpenAIChatEnhancerOptions } from '../../src/index.js';
-import { completion, fakeAnswer, fakeEnhancement, startFakeChatServer, until } from './fake-chat-server.js';
+import { completion, fakeAnswer, fakeEnhancement, startFakeChatServer } from './fake-chat-server.js';
 
 function requests(n: number, enhancements: EnhanceRequest['enhancements'] = ['title', 'tags']): EnhanceRequest[] {
   return Array.from({ length: n }, (_, i) => ({

@@ -1,7 +1,8 @@
+import { until } from '@contextframe/test-support';
 import { describe, expect, it } from 'vitest';
 import { CachedEmbedder, contentHash, DatasetError, HashEmbedder, LruEmbeddingCache, OpenAIEmbedder } from '../../src/index.js';
 import type { EmbedOptions, Embedder, EmbeddingCacheEntry, EmbeddingCacheStore } from '../../src/index.js';
-import { embeddings, startFakeServer, until } from './fake-openai-server.js';
+import { embeddings, startFakeServer } from './fake-openai-server.js';
 import type { Handler } from './fake-openai-server.js';
 
 const DIMS = 8;

@@ -1,10 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
+import { until } from '@contextframe/test-support';
 import { describe, expect, it } from 'vitest';
 import { DatasetError, HashEmbedder, OpenAIEmbedder } from '../../src/index.js';
 import type { EmbeddedBatch, OpenAIEmbedderOptions } from '../../src/index.js';
-import { embeddings, startFakeServer, until } from './fake-openai-server.js';
+import { embeddings, startFakeServer } from './fake-openai-server.js';
 
 const DIMS = 8;
 const TEXTS = Array.from({ length: 10 }, (_, i) => `text number ${i}`);

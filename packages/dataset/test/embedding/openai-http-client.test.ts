@@ -1,11 +1,12 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { inspect } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { until } from '@contextframe/test-support';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { OpenAIHttpClient, openAIHttpOptionsShape } from '../../src/index.js';
 import type { OpenAIHttpClientOptions, OpenAIHttpHints, OpenAIHttpOutcome } from '../../src/index.js';
-import { startFakeServer, until } from './fake-openai-server.js';
+import { startFakeServer } from './fake-openai-server.js';
 
 // Distinct hints, so each test can tell which one the client picked.
 const HINTS: OpenAIHttpHints = {

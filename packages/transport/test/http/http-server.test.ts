@@ -6,12 +6,12 @@ import { connect as connectSocket, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Embedder, FrameDataset, HashEmbedder } from '@contextframe/dataset';
+import { INITIALIZE, mcpHeaders, rawRequest, rawSession } from '@contextframe/test-support';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger, type HttpConfig, type HttpServer, startHttpServer, WorkTracker } from '../../src/index.js';
 import { GatedEmbedder } from '../gated-embedder.js';
-import { INITIALIZE, mcpHeaders, rawRequest, rawSession } from './raw-http.js';
 
 interface Served {
   readonly server: HttpServer;

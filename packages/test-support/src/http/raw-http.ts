@@ -1,12 +1,14 @@
 // Raw HTTP for what the MCP Client hides: status codes, headers, a Host header of our choosing, hanging up.
 import { request } from 'node:http';
 
+/** What came back: the status, the headers, and the body text received (all of it, or up to the hang-up). */
 export interface RawResponse {
   readonly status: number;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: string;
 }
 
+/** How to send a raw request; GET with no headers and no body by default. */
 export interface RawRequest {
   readonly method?: string;
   readonly headers?: Record<string, string>;
@@ -18,6 +20,7 @@ export interface RawRequest {
 /** Sends one request to `url` and collects the answer (or what arrived before hanging up). */
 export function rawRequest(url: URL, options: RawRequest = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
+    // No agent: a connection of its own per request, so a hang-up or a server shutdown leaves no pooled socket behind.
     const req = request(url, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
@@ -41,6 +44,7 @@ export function mcpHeaders(extra: Record<string, string> = {}): Record<string, s
   return { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...extra };
 }
 
+/** A JSON-RPC `initialize` request, as a client opening an MCP session sends it. */
 export const INITIALIZE = {
   jsonrpc: '2.0',
   id: 1,

@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** A running fake embeddings API. */
 export interface FakeEmbeddings {
   /** The API root to configure, e.g. http://127.0.0.1:1234/v1. */
   readonly url: string;
