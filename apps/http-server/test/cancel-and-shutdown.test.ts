@@ -1,8 +1,8 @@
 // Cancellation (client abort, client hang-up), graceful SIGTERM and idle sessions, against the built HTTP server.
 import { join } from 'node:path';
-import { type FakeEmbeddings, mcpHeaders, rawRequest, startFakeEmbeddings } from '@contextframe/test-support';
+import { type FakeEmbeddings, rawRequest, rawSession, startFakeEmbeddings } from '@contextframe/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, INITIALIZE, type RunningServer, startHttp, tempDir } from './helpers/http-server.js';
+import { connect, type RunningServer, startHttp, tempDir } from './helpers/http-server.js';
 
 const docs = (count: number) => Array.from({ length: count }, (_, n) => ({ content: `Item ${n}: ${'lorem ipsum '.repeat(5)}`, metadata: { n } }));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -15,15 +15,6 @@ beforeAll(async () => {
 afterAll(() => embeddings.close());
 
 const embeddingEnv = () => ({ CONTEXTFRAME_EMBEDDING_URL: embeddings.url, CONTEXTFRAME_EMBEDDING_MODEL: 'fake', CONTEXTFRAME_EMBEDDING_DIMENSIONS: '16' });
-
-/** Opens a session by hand and returns the headers its later requests need. */
-async function rawSession(url: URL): Promise<Record<string, string>> {
-  const init = await rawRequest(url, { method: 'POST', headers: mcpHeaders(), body: JSON.stringify(INITIALIZE) });
-  const headers = mcpHeaders({ 'mcp-session-id': String(init.headers['mcp-session-id']), 'mcp-protocol-version': '2025-06-18' });
-  const initialized = await rawRequest(url, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
-  expect(initialized.status).toBe(202);
-  return headers;
-}
 
 describe('cancellation over HTTP', () => {
   const dir = tempDir();

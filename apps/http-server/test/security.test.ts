@@ -1,8 +1,8 @@
 // The HTTP server's guards: bearer token (401), Host and Origin allowlists (403), body limit (413), safe binding.
 import { spawnSync } from 'node:child_process';
-import { type FakeEmbeddings, mcpHeaders, rawRequest, startFakeEmbeddings } from '@contextframe/test-support';
+import { type FakeEmbeddings, INITIALIZE, mcpHeaders, rawRequest, startFakeEmbeddings } from '@contextframe/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, INITIALIZE, MAIN, type RunningServer, startHttp, tempDir } from './helpers/http-server.js';
+import { connect, MAIN, type RunningServer, startHttp, tempDir } from './helpers/http-server.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 

@@ -88,10 +88,3 @@ export async function connect(url: URL, token?: string): Promise<HttpSession> {
     },
   };
 }
-
-export const INITIALIZE = {
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
-};
