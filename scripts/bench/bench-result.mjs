@@ -29,6 +29,13 @@ export function commandLine(scriptUrl, { argv = process.argv.slice(2), envNames 
   return `cd ${cd || '.'} && ${env.join('')}node ${relative(packageDir, script).split(sep).join('/')}${args.length > 0 ? ` ${args.join(' ')}` : ''}`;
 }
 
+/** The middle value of `values` (the upper middle for an even count), without reordering `values`. */
+export function median(values) {
+  if (values.length === 0) throw new Error('median of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
 function quote(text) {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { commandLine, writeBenchResult } from '../../../scripts/bench/bench-result.mjs';
+import { commandLine, median, writeBenchResult } from '../../../scripts/bench/bench-result.mjs';
 
 const DOCUMENTS = Number(process.argv[2] ?? 1000);
 const SEARCHES = Number(process.argv[3] ?? 100);
@@ -72,7 +72,6 @@ try {
     });
     rounds.push({ batch: batch.ms, single: one.ms });
   }
-  const median = (values) => values.sort((a, b) => a - b)[1];
   const batchSearch = { ms: median(rounds.map((r) => r.batch)) };
   const singleSearch = { ms: median(rounds.map((r) => r.single)) };
   await batched.close();

@@ -7,17 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FrameDataset } from '../dist/index.js';
-import { commandLine, writeBenchResult } from '../../../scripts/bench/bench-result.mjs';
+import { commandLine, median, writeBenchResult } from '../../../scripts/bench/bench-result.mjs';
 import { corpusPath, readCorpus } from './corpus.mjs';
 
 const N = Number(process.argv[2] ?? 100_000);
 const QUERIES = 100;
 const dir = mkdtempSync(join(tmpdir(), 'cf-bench-search-'));
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 async function time(fn) {
   const start = performance.now();

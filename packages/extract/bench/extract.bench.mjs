@@ -4,7 +4,7 @@
 import { Document, Packer, Paragraph } from 'docx';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { WorkerPoolExtractor, extractInline } from '../dist/index.js';
-import { commandLine, writeBenchResult } from '../../../scripts/bench/bench-result.mjs';
+import { commandLine, median, writeBenchResult } from '../../../scripts/bench/bench-result.mjs';
 
 const utf8 = (text) => new TextEncoder().encode(text);
 const words = (n, seed) => Array.from({ length: n }, (_, i) => `word${(i * 7919 + seed) % 1000}`).join(' ');
@@ -43,11 +43,6 @@ const documents = [
   [`csv, ${count(scaled(50_000))} rows`, 'a.csv', utf8(`id,name,text\n${Array.from({ length: scaled(50_000) }, (_, i) => `${i},"n ${i}",${words(8, i)}`).join('\n')}`)],
   [`text, ${count(scaled(700_000))} words`, 'a.txt', utf8(words(scaled(700_000), 1))],
 ];
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 const measurements = [];
 console.log('| document | size | inline (median of 5) | MB/s |');

@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { commandLine, writeBenchResult } from '../../../scripts/bench/bench-result.mjs';
+import { commandLine, median, writeBenchResult } from '../../../scripts/bench/bench-result.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FORMATS = ['json', 'jsonl', 'csv', 'parquet'];
@@ -67,18 +67,18 @@ async function main() {
           rmSync(file, { force: true });
           rmSync(join(dir, `native-${size}.${format}`), { force: true });
         }
-        const median = (list, key) => list.map((sample) => sample[key]).sort((a, b) => a - b)[Math.floor(list.length / 2)];
+        const middle = (list, key) => median(list.map((sample) => sample[key]));
         const row = {
           format,
           size,
           bytes,
           rounds: ROUNDS,
-          write_per_s: size / median(samples.write, 'seconds'),
-          native_copy_per_s: size / median(samples.native, 'copySeconds'),
-          read_per_s: size / median(samples.read, 'seconds'),
-          native_read_per_s: size / median(samples.native, 'readSeconds'),
-          write_rss_mb: median(samples.write, 'maxRssMb'),
-          read_rss_mb: median(samples.read, 'maxRssMb'),
+          write_per_s: size / middle(samples.write, 'seconds'),
+          native_copy_per_s: size / middle(samples.native, 'copySeconds'),
+          read_per_s: size / middle(samples.read, 'seconds'),
+          native_read_per_s: size / middle(samples.native, 'readSeconds'),
+          write_rss_mb: middle(samples.write, 'maxRssMb'),
+          read_rss_mb: middle(samples.read, 'maxRssMb'),
         };
         results.push(row);
         console.log(
@@ -101,7 +101,7 @@ async function main() {
     }
     console.log(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
     console.log(JSON.stringify({ bench: 'io', node: process.version, pool_rss_mb: pool.maxRssMb, results }));
-    writeBenchResult({ bench: 'io', section: 'io: readers and writers', command: commandLine(import.meta.url), measurements: measurements(sizes, formats, results, pool.maxRssMb) });
+    writeBenchResult({ bench: 'io', section: 'io: readers and writers', command: commandLine(import.meta.url, { envNames: ['IO_BENCH_ROUNDS'] }), measurements: measurements(sizes, formats, results, pool.maxRssMb) });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BENCH_OUT_ENV, checkBenchResult, commandLine, writeBenchResult } from '../bench-result.mjs';
+import { BENCH_OUT_ENV, checkBenchResult, commandLine, median, writeBenchResult } from '../bench-result.mjs';
 
 const repoRoot = new URL('../../../', import.meta.url);
 
@@ -113,5 +113,16 @@ describe('commandLine', () => {
       if (saved === undefined) delete process.env.CF_DEMO_CORPUS;
       else process.env.CF_DEMO_CORPUS = saved;
     }
+  });
+});
+
+describe('median', () => {
+  it('takes the middle value (the upper middle of an even count) and leaves its input as it was', () => {
+    const values = [30, 10, 20];
+    assert.equal(median(values), 20);
+    assert.deepEqual(values, [30, 10, 20]);
+    assert.equal(median([4, 1, 3, 2]), 3);
+    assert.equal(median([7]), 7);
+    assert.throws(() => median([]), /median of no values/);
   });
 });
