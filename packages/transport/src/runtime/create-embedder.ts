@@ -5,16 +5,7 @@ import type { EmbedderConfig } from '../config/server-config.js';
 /** Builds the embedder a configuration names. */
 export function createEmbedder(config: EmbedderConfig): Embedder {
   if (config.kind === 'hash') return new HashEmbedder({ dimensions: config.dimensions });
-  return new CachedEmbedder(
-    new OpenAIEmbedder({
-      baseUrl: config.url,
-      model: config.model,
-      dimensions: config.dimensions,
-      ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
-      ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
-      ...(config.concurrency === undefined ? {} : { concurrency: config.concurrency }),
-      ...(config.batchSize === undefined ? {} : { batchSize: config.batchSize }),
-      ...(config.maxRetries === undefined ? {} : { maxRetries: config.maxRetries }),
-    }),
-  );
+  // The rest of the configuration (model, dimensions, key, tuning) is the client's own options, by the same names.
+  const { kind: _kind, url, ...options } = config;
+  return new CachedEmbedder(new OpenAIEmbedder({ baseUrl: url, ...options }));
 }

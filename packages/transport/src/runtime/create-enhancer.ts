@@ -5,12 +5,7 @@ import type { LlmConfig } from '../config/server-config.js';
 /** Builds the enhancer a configuration names; undefined for the built-in one, which core makes per call. */
 export function createEnhancer(config: LlmConfig): Enhancer | undefined {
   if (config.kind === 'builtin') return undefined;
-  return new OpenAIChatEnhancer({
-    baseUrl: config.url,
-    model: config.model,
-    ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
-    ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
-    ...(config.concurrency === undefined ? {} : { concurrency: config.concurrency }),
-    ...(config.maxRetries === undefined ? {} : { maxRetries: config.maxRetries }),
-  });
+  // The rest of the configuration (model, key, tuning) is the client's own options, by the same names.
+  const { kind: _kind, url, ...options } = config;
+  return new OpenAIChatEnhancer({ baseUrl: url, ...options });
 }
