@@ -3,6 +3,8 @@
 // Local OpenAI-compatible APIs
 export { startFakeOpenAiServer } from './openai/fake-openai-server.js';
 export type { FakeOpenAiServer, ReceivedRequest, Reply, ReplyHandler, StreamedReply } from './openai/fake-openai-server.js';
+export { startJsonApi } from './openai/json-api.js';
+export type { JsonApi } from './openai/json-api.js';
 export { startFakeEmbeddings } from './openai/fake-embeddings.js';
 export type { FakeEmbeddings } from './openai/fake-embeddings.js';
 
